@@ -26,15 +26,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/fhir/**/*.ts', 'src/forecast/**/*.ts', 'src/healthcards/**/*.ts', 'src/hl7v2/mapping/**/*.ts', 'src/hl7v2/message/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', driverImports] },
-  },
-  {
     // Only http/, app.ts and main.ts may import Fastify.
     files: ['src/**/*.ts'],
     ignores: ['src/http/**', 'src/app.ts', 'src/main.ts', 'src/auth/http/**', 'src/hl7v2/transport/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [driverImports.patterns[0]] }],
     },
+  },
+  {
+    files: ['src/fhir/**/*.ts', 'src/forecast/**/*.ts', 'src/healthcards/**/*.ts', 'src/hl7v2/mapping/**/*.ts', 'src/hl7v2/message/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', driverImports] },
   },
 );
