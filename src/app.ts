@@ -1,0 +1,68 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Config } from './config.ts';
+import { registerBodyParsers } from './http/content-negotiation.ts';
+import { registerErrorHandler } from './http/error-handler.ts';
+import { fhirRoutes } from './http/fhir-routes.ts';
+import { buildServices } from './interactions/services.ts';
+import type { ResourceValidator, Services } from './interactions/types.ts';
+import type { Db } from './store/db.ts';
+import { migrate } from './store/migrate.ts';
+import { openDatabase } from './store/open-database.ts';
+import { Repository } from './store/repository.ts';
+
+/** What buildApp returns: the Fastify app and the parts tests and the CLI reach for. */
+export interface Registry {
+  app: FastifyInstance;
+  db: Db;
+  repo: Repository;
+  services: Services;
+  /** Closes the app and the database. */
+  close(): Promise<void>;
+}
+
+/** Options of buildApp. */
+export interface BuildOptions {
+  /** Use this database instead of opening one from the configuration. */
+  db?: Db;
+  validator?: ResourceValidator;
+}
+
+/**
+ * Builds the registry: opens the database, applies migrations, assembles services and registers every plugin and
+ * route. Never listens (tests drive it with `inject`).
+ * @param config - the configuration.
+ * @param options - overrides for tests.
+ * @returns the assembled registry.
+ */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<Registry> {
+  const db = options.db ?? (await openDatabase(config));
+  await migrate(db);
+  const services = buildServices({ fhirBaseUrl: `${config.baseUrl}/fhir`, ...(options.validator ? { validator: options.validator } : {}) });
+  const repo = new Repository(db, { searchParameters: services.searchParameters, baseUrl: services.fhirBaseUrl });
+  const app = Fastify({
+    bodyLimit: config.bodyLimit,
+    genReqId: () => randomUUID(),
+    logger: {
+      level: config.logLevel,
+      // Log the path only: query strings can carry names, birth dates and identifiers (DESIGN.md convention 10).
+      serializers: {
+        req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+      },
+    },
+  });
+  registerBodyParsers(app);
+  registerErrorHandler(app);
+  await app.register(fhirRoutes, { services, repo });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  return {
+    app,
+    db,
+    repo,
+    services,
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}

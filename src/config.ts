@@ -1,0 +1,87 @@
+/** Log levels accepted by pino. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Typed, validated configuration of the registry, read once at boot. */
+export interface Config {
+  /** TCP port of the HTTP server. */
+  port: number;
+  /** Interface the HTTP server binds to. */
+  host: string;
+  /** Public base URL of the server (no trailing slash); the FHIR base is `${baseUrl}/fhir`. */
+  baseUrl: string;
+  /** PostgreSQL connection string; when absent the embedded PGlite database in `dataDir` is used. */
+  databaseUrl?: string;
+  /** Folder of the embedded database and other local state. */
+  dataDir: string;
+  /** pino log level. */
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** Largest accepted request body in bytes (413 above it). */
+  bodyLimit: number;
+  /** Load the demo data set when the database is empty. */
+  seedDemoData: boolean;
+}
+
+/** Raised for a bad configuration value; `main.ts` prints its message and exits. */
+export class ConfigError extends Error {}
+
+function parseInteger(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw.trim())) {
+    throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  }
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function parseBoolean(name: string, raw: string): boolean {
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function parseUrl(name: string, raw: string, protocols: string[]): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL: "${raw}"`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${url.protocol}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/**
+ * Reads the configuration from environment variables, applying defaults and rejecting bad values with a message
+ * that names the variable.
+ * @param env - the environment, normally `process.env`.
+ * @returns the validated configuration.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = env.PORT ? parseInteger('PORT', env.PORT, 0, 65535) : 8080;
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const baseUrl = env.BASE_URL ? parseUrl('BASE_URL', env.BASE_URL, ['http:', 'https:']) : `http://localhost:${port}`;
+  const databaseUrl = env.DATABASE_URL?.trim()
+    ? parseUrl('DATABASE_URL', env.DATABASE_URL.trim(), ['postgres:', 'postgresql:'])
+    : undefined;
+  const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+  const bodyLimit = env.BODY_LIMIT ? parseInteger('BODY_LIMIT', env.BODY_LIMIT, 1024, 1024 ** 3) : 16 * 1024 * 1024;
+  const seedDemoData = env.SEED_DEMO_DATA ? parseBoolean('SEED_DEMO_DATA', env.SEED_DEMO_DATA) : true;
+  return {
+    port,
+    host,
+    baseUrl,
+    databaseUrl,
+    dataDir: env.DATA_DIR?.trim() || './data',
+    logLevel,
+    bodyLimit,
+    seedDemoData,
+  };
+}

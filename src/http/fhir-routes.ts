@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { handleFhirRequest } from '../interactions/router.ts';
+import type { FhirContext, FhirMethod, FhirRequest, Services } from '../interactions/types.ts';
+import type { Repository } from '../store/repository.ts';
+import { negotiateFormat } from './content-negotiation.ts';
+import { sendFhir } from './send.ts';
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const v = request.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Turns a Fastify request under `/fhir` into a transport-independent FhirRequest; form-encoded `POST _search`
+ * parameters join the query (https://hl7.org/fhir/R4/http.html#search).
+ * @param request - the Fastify request.
+ * @returns the FHIR request.
+ */
+export function toFhirRequest(request: FastifyRequest): FhirRequest {
+  const url = request.url;
+  const q = url.indexOf('?');
+  const path = decodeURIComponent((q >= 0 ? url.slice(0, q) : url).replace(/^\/fhir\/?/, ''));
+  const query: [string, string][] = q >= 0 ? [...new URLSearchParams(url.slice(q + 1)).entries()] : [];
+  let body: unknown = request.body;
+  const form = (body as { formParameters?: [string, string][] } | undefined)?.formParameters;
+  if (form) {
+    query.push(...form);
+    body = undefined;
+  }
+  const h = (n: string): Record<string, string> => {
+    const v = header(request, n);
+    return v !== undefined ? { [n.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())]: v } : {};
+  };
+  return {
+    method: request.method as FhirMethod,
+    path,
+    query,
+    headers: { ...h('if-match'), ...h('if-none-exist'), ...h('if-none-match'), ...h('if-modified-since'), ...h('prefer'), ...h('content-type') },
+    body,
+  };
+}
+
+/** Options of the FHIR routes. */
+export interface FhirRoutesOptions {
+  services: Services;
+  repo: Repository;
+}
+
+/**
+ * The FHIR REST API under `/fhir`: thin routes that parse, call the interaction router once, and reply.
+ * @param app - the Fastify instance.
+ * @param options - services and repository.
+ */
+export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Promise<void> {
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    negotiateFormat(request);
+    const ctx: FhirContext = { services: options.services, repo: options.repo, requestId: request.id };
+    const res = await handleFhirRequest(toFhirRequest(request), ctx);
+    return sendFhir(request, reply, res);
+  };
+  for (const url of ['/fhir', '/fhir/*']) {
+    app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url, handler });
+  }
+}

@@ -1,0 +1,90 @@
+import type { Bundle, BundleEntry, BundleLink, Resource } from '@medplum/fhirtypes';
+import { badRequest, notFound } from '../fhir/outcomes.ts';
+import { parseSearchRequest } from '../fhir/search/parse-search-request.ts';
+import type { SearchRequest } from '../fhir/search/search-request.ts';
+import { applyElements, applySummary } from '../fhir/summary.ts';
+import { isStrict, requireType } from './common.ts';
+import type { FhirContext, FhirRequest, FhirResponse } from './types.ts';
+
+function link(base: string, path: string, pairs: [string, string][]): string {
+  const qs = new URLSearchParams(pairs).toString();
+  return `${base}/${path}${qs ? `?${qs}` : ''}`;
+}
+
+/**
+ * Builds the searchset Bundle (https://hl7.org/fhir/R4/bundle.html#searchset) with self/first/next/previous links
+ * that repeat exactly the parameters that were applied.
+ * @param ctx - context.
+ * @param path - the search path relative to the base (`Patient`, `Patient/1/Immunization`, ``).
+ * @param request - the parsed search.
+ * @param result - matches, includes, total.
+ * @returns the Bundle.
+ */
+export function buildSearchBundle(
+  ctx: FhirContext,
+  path: string,
+  request: SearchRequest,
+  result: { matches: Resource[]; included: Resource[]; total?: number; hasMore: boolean },
+): Bundle {
+  const base = ctx.services.fhirBaseUrl;
+  const applied = request.applied.filter(([k]) => k !== '_offset' && k !== '_count');
+  const page = (offset: number): [string, string][] => [...applied, ['_count', String(request.count)], ...(offset ? [['_offset', String(offset)] as [string, string]] : [])];
+  const links: BundleLink[] = [
+    { relation: 'self', url: link(base, path, page(request.offset)) },
+    { relation: 'first', url: link(base, path, page(0)) },
+  ];
+  if (result.hasMore) links.push({ relation: 'next', url: link(base, path, page(request.offset + request.count)) });
+  if (request.offset > 0) links.push({ relation: 'previous', url: link(base, path, page(Math.max(0, request.offset - request.count))) });
+  const shape = (r: Resource): Resource => applyElements(applySummary(r, request.summary), request.elements);
+  const entry: BundleEntry[] = [
+    ...result.matches.map((r) => ({ fullUrl: `${base}/${r.resourceType}/${r.id}`, resource: shape(r), search: { mode: 'match' as const } })),
+    ...result.included.map((r) => ({ fullUrl: `${base}/${r.resourceType}/${r.id}`, resource: shape(r), search: { mode: 'include' as const } })),
+  ];
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    ...(result.total !== undefined ? { total: result.total } : {}),
+    link: links,
+    ...(entry.length ? { entry } : {}),
+  };
+}
+
+/**
+ * Type-level, system-level and compartment search (https://hl7.org/fhir/R4/http.html#search), for GET and
+ * `POST _search` alike (the caller merges form parameters into `req.query`).
+ * @param req - request.
+ * @param ctx - context.
+ * @param type - resource type, or undefined for a system search.
+ * @param compartment - the compartment for `Patient/[id]/[type]`.
+ * @returns the searchset response.
+ */
+export async function searchInteraction(
+  req: FhirRequest,
+  ctx: FhirContext,
+  type: string | undefined,
+  compartment?: { type: string; id: string },
+): Promise<FhirResponse> {
+  const services = ctx.services;
+  let types: string[];
+  if (type) {
+    requireType(ctx, type, 'search-type');
+    types = [type];
+  } else {
+    types = services.resourceTypes.types().filter((t) => services.resourceTypes.allows(t, 'search-type'));
+  }
+  const request = parseSearchRequest(services.searchParameters, types, req.query, { strict: isStrict(req) });
+  for (const t of request.resourceTypes) {
+    if (!services.resourceTypes.has(t)) throw badRequest(`_type names an unsupported resource type "${t}"`, '_type');
+  }
+  let path = type ?? '';
+  if (compartment) {
+    if (compartment.type !== 'Patient') throw notFound(`Compartment ${compartment.type} is not supported`);
+    const codes = services.patientCompartment.get(type as string);
+    if (!codes?.length) throw notFound(`${type} is not in the Patient compartment`);
+    await ctx.repo.readResourceText(compartment.type, compartment.id);
+    request.compartment = { ...compartment, codes };
+    path = `${compartment.type}/${compartment.id}/${type}`;
+  }
+  const result = await ctx.repo.search(request);
+  return { status: 200, resource: buildSearchBundle(ctx, path, request, result) };
+}

@@ -1,0 +1,81 @@
+import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import type { ResourceTypeRegistry } from '../fhir/resource-types.ts';
+import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
+import type { Repository } from '../store/repository.ts';
+import type { OperationRegistry } from './operations/registry.ts';
+
+/** HTTP methods of the FHIR RESTful API. */
+export type FhirMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A FHIR interaction request, independent of the transport (HTTP route, bundle entry, HL7 v2, CLI). */
+export interface FhirRequest {
+  method: FhirMethod;
+  /** Path relative to the FHIR base, without leading slash (`Patient/123/_history/2`, `` for the base). */
+  path: string;
+  /** Query parameters in order, repeated names kept. */
+  query: [string, string][];
+  headers: {
+    ifMatch?: string;
+    ifNoneExist?: string;
+    ifNoneMatch?: string;
+    ifModifiedSince?: string;
+    prefer?: string;
+    contentType?: string;
+  };
+  body?: unknown;
+  /** Id chosen in advance for a create (transaction bundles resolve `urn:uuid:` references before writing). */
+  assignedId?: string;
+}
+
+/** The result of an interaction. */
+export interface FhirResponse {
+  status: number;
+  /** The body as a resource (Bundle, OperationOutcome, …). */
+  resource?: Resource;
+  /** The body as JSON text, when it was read from the store without parsing (fast read path). */
+  text?: string;
+  location?: string;
+  /** Version id for the ETag header (`W/"n"`). */
+  versionId?: string;
+  lastModified?: string;
+}
+
+/** Outcome of validating a resource: base R4 violations (400), profile violations (422), and warnings. */
+export interface ValidationReport {
+  base: OperationOutcomeIssue[];
+  profile: OperationOutcomeIssue[];
+  warnings: OperationOutcomeIssue[];
+}
+
+/** Validates resources against R4 and the registry's profiles. */
+export interface ResourceValidator {
+  validate(resource: Resource, options?: { profiles?: string[] }): ValidationReport;
+}
+
+/** Long-lived, shared parts of the server that interactions use. */
+export interface Services {
+  /** The FHIR base URL (`http://host/fhir`). */
+  fhirBaseUrl: string;
+  resourceTypes: ResourceTypeRegistry;
+  searchParameters: SearchParameterRegistry;
+  validator: ResourceValidator;
+  operations: OperationRegistry;
+  /** Patient-compartment parameter codes per resource type (https://hl7.org/fhir/R4/compartmentdefinition-patient.html). */
+  patientCompartment: Map<string, string[]>;
+  /** Software version for the CapabilityStatement. */
+  version: string;
+}
+
+/** Everything one interaction runs with. */
+export interface FhirContext {
+  services: Services;
+  /** The repository (bound to a transaction inside transaction bundles). */
+  repo: Repository;
+  /** Identifier of the request, echoed in errors and logs. */
+  requestId: string;
+  /**
+   * Inside a transaction bundle: resources whose cross-record rules are checked once every entry is written, so
+   * entry order does not matter (an Immunization may precede its Patient).
+   */
+  deferredRules?: Resource[];
+}

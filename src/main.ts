@@ -1,0 +1,34 @@
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { seedDemoDataIfEmpty } from './registry/demo/seed.ts';
+
+/** Process entry: configuration, app, first-start demo data, listen, graceful shutdown. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Configuration error: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const registry = await buildApp(config);
+  if (config.seedDemoData) {
+    const seeded = await seedDemoDataIfEmpty(registry);
+    if (seeded) registry.app.log.info({ resources: seeded }, 'loaded the demo data set');
+  }
+  await registry.app.listen({ port: config.port, host: config.host });
+  console.log(`Open IIS is running. FHIR base URL: ${config.baseUrl}/fhir`);
+  console.log(`Database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`);
+  const stop = async (signal: string): Promise<void> => {
+    registry.app.log.info({ signal }, 'shutting down');
+    await registry.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+await main();

@@ -1,0 +1,31 @@
+/** One row of a query result, keyed by column name. */
+export type Row = Record<string, unknown>;
+
+/** A query parameter value as both drivers accept it. */
+export type SqlValue = string | number | boolean | null | Date | string[] | number[] | (string | null)[] | (number | null)[];
+
+/**
+ * The database port: the only way the store talks to PostgreSQL. Two drivers implement it, `pg` for a server
+ * database and PGlite for the embedded one; both speak the same SQL dialect.
+ */
+export interface Db {
+  /** Runs one parameterised statement (`$1`, `$2`…). */
+  query<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Runs `fn` inside one database transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /** True when this handle is already inside a transaction. */
+  readonly inTransaction: boolean;
+  /** Which driver this is, for diagnostics. */
+  readonly driver: 'pg' | 'pglite';
+  /** Releases connections. */
+  close(): Promise<void>;
+}
+
+/** Logs SQL when `SQL_DEBUG=1`, without parameter values (they may hold patient data). */
+export function debugSql(sql: string): void {
+  if (process.env.SQL_DEBUG === '1') {
+    console.error(`[sql] ${sql.replace(/\s+/g, ' ').trim()}`);
+  }
+}

@@ -1,0 +1,11 @@
+import * as m001 from './001-resources.ts';
+
+/** A forward-only schema migration; `version` orders them and is recorded once applied. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, in order. Append new ones; never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'resources', sql: m001.sql }];

@@ -1,0 +1,78 @@
+import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { mkdirSync } from 'node:fs';
+import type { Db, Row, SqlValue } from './db.ts';
+import { debugSql } from './db.ts';
+
+const parsers = {
+  [types.TIMESTAMPTZ]: (v: string) => new Date(v).toISOString(),
+  [types.INT8]: (v: string) => Number(v),
+  [types.NUMERIC]: (v: string) => Number(v),
+};
+
+class PgliteTxDb implements Db {
+  readonly driver = 'pglite' as const;
+  readonly inTransaction = true;
+  constructor(private readonly tx: Transaction) {}
+  async query<T = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    debugSql(sql);
+    return (await this.tx.query<T>(sql, params as unknown[], { parsers })).rows;
+  }
+  async exec(sql: string): Promise<void> {
+    await this.tx.exec(sql);
+  }
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    const name = `sp_${Math.random().toString(36).slice(2, 10)}`;
+    await this.tx.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn(this);
+      await this.tx.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (err) {
+      await this.tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      throw err;
+    }
+  }
+  async close(): Promise<void> {}
+}
+
+/**
+ * The PGlite driver of the Db port: PostgreSQL compiled to WASM, in this process. PGlite serialises statements
+ * itself, and a transaction holds it exclusively until it ends.
+ */
+export class PgliteDb implements Db {
+  readonly driver = 'pglite' as const;
+  readonly inTransaction = false;
+
+  private constructor(private readonly pg: PGlite) {}
+
+  /**
+   * Opens (creating when needed) an embedded database.
+   * @param dataDir - folder for the database files, or undefined for an in-memory database (tests).
+   * @returns the ready database.
+   */
+  static async open(dataDir?: string): Promise<PgliteDb> {
+    if (dataDir) {
+      mkdirSync(dataDir, { recursive: true });
+    }
+    const pg = dataDir ? new PGlite(dataDir) : new PGlite();
+    await pg.waitReady;
+    return new PgliteDb(pg);
+  }
+
+  async query<T = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    debugSql(sql);
+    return (await this.pg.query<T>(sql, params as unknown[], { parsers })).rows;
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pg.exec(sql);
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    return this.pg.transaction((tx) => fn(new PgliteTxDb(tx)));
+  }
+
+  async close(): Promise<void> {
+    await this.pg.close();
+  }
+}

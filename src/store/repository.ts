@@ -1,0 +1,258 @@
+import type { Resource } from '@medplum/fhirtypes';
+import { randomUUID } from 'node:crypto';
+import { conflict, gone, notFound, preconditionFailed } from '../fhir/outcomes.ts';
+import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
+import type { SearchRequest } from '../fhir/search/search-request.ts';
+import type { Db } from './db.ts';
+import { readHistory, type HistoryQuery, type HistoryPage } from './history.ts';
+import { extractIndexRows } from './search/indexer.ts';
+import { runSearch, type SearchResult } from './search/run-search.ts';
+import { WriteBuffer } from './write-buffer.ts';
+import { emptyIndexRows } from './search/index-rows.ts';
+
+/** What the store needs to know about the server. */
+export interface StoreContext {
+  searchParameters: SearchParameterRegistry;
+  /** FHIR base URL, so absolute references to this server index like relative ones. */
+  baseUrl: string;
+}
+
+/** A resource version as stored. */
+export interface StoredResource {
+  resource: Resource;
+  versionId: number;
+  lastUpdated: string;
+}
+
+/** Options of an update. */
+export interface UpdateOptions {
+  /** Required current version (`If-Match`); 412 when it differs. */
+  ifMatch?: number;
+  /** Method recorded in history. */
+  method?: 'PUT' | 'PATCH';
+}
+
+interface CurrentRow {
+  version_id: number;
+  deleted: boolean;
+}
+
+/**
+ * The store: create, read, vread, update, delete, history and search of FHIR resources over the Db port. Every
+ * version is kept; writes inside one unit of work are buffered and written set-based, and flushed before reads.
+ */
+export class Repository {
+  private readonly buffer = new WriteBuffer();
+
+  /**
+   * @param db - the database or the transaction this repository works in.
+   * @param ctx - search parameters and base URL.
+   */
+  constructor(
+    readonly db: Db,
+    readonly ctx: StoreContext,
+  ) {}
+
+  /**
+   * Runs `fn` in one database transaction with a repository bound to it; buffered writes are flushed before commit.
+   * @param fn - the unit of work.
+   * @returns what `fn` returns.
+   */
+  async transaction<T>(fn: (repo: Repository) => Promise<T>): Promise<T> {
+    if (this.db.inTransaction) {
+      await this.flush();
+      return this.db.transaction(async (tx) => {
+        const inner = new Repository(tx, this.ctx);
+        const result = await fn(inner);
+        await inner.flush();
+        return result;
+      });
+    }
+    return this.db.transaction(async (tx) => {
+      const repo = new Repository(tx, this.ctx);
+      const result = await fn(repo);
+      await repo.flush();
+      return result;
+    });
+  }
+
+  /** Writes buffered versions now. */
+  async flush(): Promise<void> {
+    if (!this.buffer.empty) await this.buffer.flush(this.db);
+  }
+
+  private async inTx<T>(fn: (repo: Repository) => Promise<T>): Promise<T> {
+    return this.db.inTransaction ? fn(this) : this.transaction(fn);
+  }
+
+  private stamp<T extends Resource>(resource: T, id: string, versionId: number): T {
+    const lastUpdated = new Date().toISOString();
+    return { ...resource, id, meta: { ...resource.meta, versionId: String(versionId), lastUpdated } };
+  }
+
+  /**
+   * Creates a resource with a server-assigned id (https://hl7.org/fhir/R4/http.html#create).
+   * @param resource - the resource (any id in it is replaced).
+   * @param id - an id chosen in advance (transaction bundles assign ids before writing).
+   * @returns the stored resource.
+   */
+  async createResource<T extends Resource>(resource: T, id: string = randomUUID()): Promise<T> {
+    const stored = this.stamp(resource, id, 1);
+    await this.inTx(async (repo) => repo.bufferVersion(stored, 'POST', false));
+    return stored;
+  }
+
+  private bufferVersion(resource: Resource, method: 'POST' | 'PUT' | 'PATCH', replaces: boolean): void {
+    this.buffer.add({
+      resourceType: resource.resourceType,
+      id: resource.id as string,
+      versionId: Number(resource.meta?.versionId),
+      lastUpdated: resource.meta?.lastUpdated as string,
+      deleted: false,
+      method,
+      content: JSON.stringify(resource),
+      index: extractIndexRows(resource, this.ctx.searchParameters),
+      replaces,
+    });
+  }
+
+  private async lockCurrent(type: string, id: string): Promise<CurrentRow | undefined> {
+    await this.flush();
+    const rows = await this.db.query<CurrentRow>(
+      'SELECT version_id, deleted FROM resource WHERE resource_type = $1 AND id = $2 FOR UPDATE',
+      [type, id],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Updates a resource, or creates it with the client's id when it does not exist
+   * (https://hl7.org/fhir/R4/http.html#update, #upsert); honours If-Match (https://hl7.org/fhir/R4/http.html#concurrency).
+   * @param resource - the new content, with its id.
+   * @param options - If-Match and method.
+   * @returns the stored resource and whether it was created.
+   */
+  async updateResource<T extends Resource>(resource: T, options: UpdateOptions = {}): Promise<{ resource: T; created: boolean }> {
+    return this.inTx(async (repo) => {
+      const id = resource.id as string;
+      const current = await repo.lockCurrent(resource.resourceType, id);
+      if (options.ifMatch !== undefined && (!current || current.deleted || current.version_id !== options.ifMatch)) {
+        throw preconditionFailed(
+          `Version conflict: If-Match was ${options.ifMatch} but the current version of ${resource.resourceType}/${id} is ${current && !current.deleted ? current.version_id : 'absent'}`,
+        );
+      }
+      const versionId = (current?.version_id ?? 0) + 1;
+      const stored = repo.stamp(resource, id, versionId);
+      repo.bufferVersion(stored, options.method ?? 'PUT', !!current);
+      return { resource: stored, created: !current || current.deleted };
+    });
+  }
+
+  /**
+   * Deletes a resource softly: a new version marked deleted, so history keeps every earlier version and later reads
+   * answer 410 Gone (https://hl7.org/fhir/R4/http.html#delete).
+   * @param type - resource type.
+   * @param id - resource id.
+   * @param ifMatch - required current version, if any.
+   * @returns the deletion's version, or undefined when there was nothing to delete.
+   */
+  async deleteResource(type: string, id: string, ifMatch?: number): Promise<number | undefined> {
+    return this.inTx(async (repo) => {
+      const current = await repo.lockCurrent(type, id);
+      if (ifMatch !== undefined && (!current || current.version_id !== ifMatch)) {
+        throw preconditionFailed(`Version conflict: If-Match was ${ifMatch}`);
+      }
+      if (!current || current.deleted) return undefined;
+      const versionId = current.version_id + 1;
+      repo.buffer.add({
+        resourceType: type,
+        id,
+        versionId,
+        lastUpdated: new Date().toISOString(),
+        deleted: true,
+        method: 'DELETE',
+        content: null,
+        index: emptyIndexRows(),
+        replaces: true,
+      });
+      return versionId;
+    });
+  }
+
+  /**
+   * Reads the current version as JSON text, without parsing it (the fast path of `GET [type]/[id]`).
+   * @param type - resource type.
+   * @param id - resource id.
+   * @returns the JSON text with its version and time; throws 404 when unknown and 410 when deleted.
+   */
+  async readResourceText(type: string, id: string): Promise<{ text: string; versionId: string; lastUpdated: string }> {
+    await this.flush();
+    const rows = await this.db.query<{ content: string | null; deleted: boolean; version_id: number; last_updated: string }>(
+      'SELECT content::text AS content, deleted, version_id, last_updated FROM resource WHERE resource_type = $1 AND id = $2',
+      [type, id],
+    );
+    const row = rows[0];
+    if (!row) throw notFound(`${type}/${id} not found`);
+    if (row.deleted || row.content === null) throw gone(`${type}/${id} has been deleted`);
+    return { text: row.content, versionId: String(row.version_id), lastUpdated: row.last_updated };
+  }
+
+  /**
+   * Reads the current version (https://hl7.org/fhir/R4/http.html#read).
+   * @param type - resource type.
+   * @param id - resource id.
+   * @returns the resource.
+   */
+  async readResource<T extends Resource = Resource>(type: string, id: string): Promise<T> {
+    return JSON.parse((await this.readResourceText(type, id)).text) as T;
+  }
+
+  /**
+   * Reads one version (https://hl7.org/fhir/R4/http.html#vread).
+   * @param type - resource type.
+   * @param id - resource id.
+   * @param versionId - the version.
+   * @returns the resource; 404 when the version does not exist, 410 when it is a deletion.
+   */
+  async readVersion<T extends Resource = Resource>(type: string, id: string, versionId: number): Promise<T> {
+    await this.flush();
+    const rows = await this.db.query<{ content: string | null; deleted: boolean }>(
+      'SELECT content::text AS content, deleted FROM resource_history WHERE resource_type = $1 AND id = $2 AND version_id = $3',
+      [type, id, versionId],
+    );
+    const row = rows[0];
+    if (!row) throw notFound(`${type}/${id}/_history/${versionId} not found`);
+    if (row.deleted || row.content === null) throw gone(`${type}/${id}/_history/${versionId} is a deletion`);
+    return JSON.parse(row.content) as T;
+  }
+
+  /**
+   * Takes a transaction-scoped advisory lock, serialising conditional creates that test the same criteria so two
+   * concurrent requests cannot both create.
+   * @param key - text identifying what is locked.
+   */
+  async lockKey(key: string): Promise<void> {
+    if (!this.db.inTransaction) throw conflict('lockKey needs a transaction');
+    await this.db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+  }
+
+  /**
+   * Runs a search (https://hl7.org/fhir/R4/search.html).
+   * @param request - the parsed search.
+   * @returns matches, includes and total.
+   */
+  async search(request: SearchRequest): Promise<SearchResult> {
+    await this.flush();
+    return runSearch(this.db, this.ctx, request);
+  }
+
+  /**
+   * Reads history (https://hl7.org/fhir/R4/http.html#history).
+   * @param query - instance, type or system history with `_since`, `_count`, offset.
+   * @returns one page of versions, newest first.
+   */
+  async history(query: HistoryQuery): Promise<HistoryPage> {
+    await this.flush();
+    return readHistory(this.db, query);
+  }
+}

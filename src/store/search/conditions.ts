@@ -1,0 +1,87 @@
+import type { SearchFilter } from '../../fhir/search/search-request.ts';
+import { splitPrefix } from '../../fhir/search/validate-values.ts';
+import { dateRange, type DateRange } from '../../fhir/search/date-range.ts';
+import type { Owner, SqlParams } from '../sql.ts';
+import { rangeComparison } from './params/date-param.ts';
+import { PARAM_HANDLERS } from './params/index.ts';
+import type { ConditionContext } from './params/types.ts';
+
+/** Builds the SQL condition of search filters against a resource (the "owner" columns). */
+export class ConditionBuilder {
+  private n = 0;
+  readonly ctx: ConditionContext;
+
+  /**
+   * @param params - the statement's parameter collector.
+   * @param baseUrl - FHIR base URL of this server.
+   */
+  constructor(
+    readonly params: SqlParams,
+    baseUrl: string,
+  ) {
+    this.ctx = {
+      params,
+      baseUrl,
+      nested: (filter, owner) => this.filter(filter, owner),
+      alias: (prefix) => `${prefix}${++this.n}`,
+    };
+  }
+
+  /**
+   * The condition of one filter (https://hl7.org/fhir/R4/search.html), including `:missing`, `:not`, chains and `_has`.
+   * @param filter - the filter.
+   * @param owner - SQL of the type and id of the resource tested.
+   * @param lastUpdated - SQL of the owner's last_updated column when it is directly available.
+   * @returns the SQL condition.
+   */
+  filter(filter: SearchFilter, owner: Owner, lastUpdated?: string): string {
+    const p = this.params;
+    if (filter.has) {
+      const h = this.ctx.alias('h');
+      const { sourceType, referenceCode, filter: inner } = filter.has;
+      return `EXISTS (SELECT 1 FROM sp_reference ${h} WHERE ${h}.resource_type = ${p.add(sourceType)} AND ${h}.code = ${p.add(referenceCode)}
+        AND ${h}.target_type = ${owner.type} AND ${h}.target_id = ${owner.id}
+        AND ${this.filter(inner, { type: `${h}.resource_type`, id: `${h}.resource_id` })})`;
+    }
+    if (filter.chain) {
+      const c = this.ctx.alias('c');
+      const { targetType, filter: inner } = filter.chain;
+      return `EXISTS (SELECT 1 FROM sp_reference ${c} WHERE ${c}.resource_type = ${owner.type} AND ${c}.resource_id = ${owner.id}
+        AND ${c}.code = ${p.add(filter.code)} AND ${c}.target_type = ${p.add(targetType)}
+        AND ${this.filter(inner, { type: `${c}.target_type`, id: `${c}.target_id` })})`;
+    }
+    if (filter.code === '_id') return this.idCondition(filter, owner);
+    if (filter.code === '_lastUpdated') return this.lastUpdatedCondition(filter, owner, lastUpdated);
+    const handler = filter.modifier === 'identifier' ? PARAM_HANDLERS.token : PARAM_HANDLERS[filter.def.type];
+    if (!handler) return 'true';
+    const code = filter.modifier === 'identifier' ? `${filter.code}:identifier` : filter.code;
+    const t = this.ctx.alias('t');
+    const join = `${t}.resource_type = ${owner.type} AND ${t}.resource_id = ${owner.id} AND ${t}.code = ${p.add(code)}`;
+    if (filter.modifier === 'missing') {
+      const exists = `EXISTS (SELECT 1 FROM ${handler.table} ${t} WHERE ${join})`;
+      return filter.values[0] === 'true' ? `NOT ${exists}` : exists;
+    }
+    const inner: typeof filter = filter.modifier === 'not' ? { ...filter, modifier: undefined } : filter;
+    const exists = `EXISTS (SELECT 1 FROM ${handler.table} ${t} WHERE ${join} AND ${handler.condition(inner, t, this.ctx)})`;
+    return filter.modifier === 'not' ? `NOT ${exists}` : exists;
+  }
+
+  private idCondition(filter: SearchFilter, owner: Owner): string {
+    const cond = `${owner.id} = ANY(${this.params.add(filter.values)}::text[])`;
+    if (filter.modifier === 'not') return `NOT (${cond})`;
+    return filter.modifier === 'missing' ? (filter.values[0] === 'true' ? 'false' : 'true') : cond;
+  }
+
+  private lastUpdatedCondition(filter: SearchFilter, owner: Owner, lastUpdated?: string): string {
+    const build = (col: string): string => {
+      const ors = filter.values.map((raw) => {
+        const { prefix, value } = splitPrefix(raw);
+        return rangeComparison(prefix, col, `(${col} + interval '1 millisecond')`, dateRange(value) as DateRange, this.params);
+      });
+      return `(${ors.join(' OR ')})`;
+    };
+    if (lastUpdated) return build(lastUpdated);
+    const x = this.ctx.alias('x');
+    return `EXISTS (SELECT 1 FROM resource ${x} WHERE ${x}.resource_type = ${owner.type} AND ${x}.id = ${owner.id} AND ${build(`${x}.last_updated`)})`;
+  }
+}

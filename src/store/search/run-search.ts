@@ -1,0 +1,97 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { SearchRequest, SortRule } from '../../fhir/search/search-request.ts';
+import type { Db } from '../db.ts';
+import type { StoreContext } from '../repository.ts';
+import { SqlParams } from '../sql.ts';
+import { ConditionBuilder } from './conditions.ts';
+import { readIncludes } from './includes.ts';
+import { PARAM_HANDLERS } from './params/index.ts';
+
+/** What a search found. */
+export interface SearchResult {
+  /** The page of matches, in order. */
+  matches: Resource[];
+  /** Resources added by `_include` / `_revinclude`. */
+  included: Resource[];
+  /** Total matches, when asked for. */
+  total?: number;
+  /** True when more matches follow this page. */
+  hasMore: boolean;
+}
+
+function sortExpression(rule: SortRule, params: SqlParams): string {
+  const { def, descending } = rule;
+  const dir = descending ? 'DESC' : 'ASC';
+  if (def.code === '_id') return `r.id ${dir}`;
+  if (def.code === '_lastUpdated') return `r.last_updated ${dir}`;
+  const handler = PARAM_HANDLERS[def.type];
+  if (!handler) return 'r.id';
+  const col: Record<string, string> = {
+    sp_string: 'norm',
+    sp_token: 'value',
+    sp_date: descending ? 'high' : 'low',
+    sp_reference: 'target_id',
+    sp_number: 'low',
+    sp_quantity: 'low',
+    sp_uri: 'value',
+  };
+  const agg = descending ? 'max' : 'min';
+  return `(SELECT ${agg}(s.${col[handler.table]}) FROM ${handler.table} s WHERE s.resource_type = r.resource_type AND s.resource_id = r.id AND s.code = ${params.add(def.code)}) ${dir} NULLS LAST`;
+}
+
+/**
+ * Builds the WHERE clause of a search over `resource r`.
+ * @param ctx - store context.
+ * @param request - the search.
+ * @param params - parameter collector.
+ * @returns the SQL condition.
+ */
+export function buildWhere(ctx: StoreContext, request: SearchRequest, params: SqlParams): string {
+  const builder = new ConditionBuilder(params, ctx.baseUrl);
+  const owner = { type: 'r.resource_type', id: 'r.id' };
+  const where = [`r.resource_type = ANY(${params.add(request.resourceTypes)}::text[])`, 'NOT r.deleted'];
+  if (request.compartment) {
+    const { type, id, codes } = request.compartment;
+    where.push(`EXISTS (SELECT 1 FROM sp_reference cp WHERE cp.resource_type = r.resource_type AND cp.resource_id = r.id
+      AND cp.code = ANY(${params.add(codes)}::text[]) AND cp.target_type = ${params.add(type)} AND cp.target_id = ${params.add(id)})`);
+  }
+  for (const f of request.filters) where.push(builder.filter(f, owner, 'r.last_updated'));
+  return where.join(' AND ');
+}
+
+/**
+ * Runs a search: one statement for the page (one row more than asked, to know whether a next page exists), one for
+ * the total when requested, then the includes.
+ * @param db - the database.
+ * @param ctx - store context.
+ * @param request - the parsed search.
+ * @returns the result.
+ */
+export async function runSearch(db: Db, ctx: StoreContext, request: SearchRequest): Promise<SearchResult> {
+  const params = new SqlParams();
+  const where = buildWhere(ctx, request, params);
+  let total: number | undefined;
+  if (request.total === 'accurate' || request.summary === 'count') {
+    const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resource r WHERE ${where}`, params.values);
+    total = rows[0]?.n ?? 0;
+  } else if (request.total === 'estimate') {
+    const plan = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM resource r WHERE ${where}`, params.values);
+    const doc = plan[0]?.['QUERY PLAN'];
+    const parsed = (typeof doc === 'string' ? JSON.parse(doc) : doc) as { Plan: { 'Plan Rows': number } }[];
+    total = Math.round(parsed[0]?.Plan['Plan Rows'] ?? 0);
+  }
+  if (request.summary === 'count' || request.count === 0) {
+    return { matches: [], included: [], total, hasMore: false };
+  }
+  const order = [...request.sort.map((s) => sortExpression(s, params)), 'r.id ASC'].join(', ');
+  const limit = params.add(request.count + 1);
+  const offset = params.add(request.offset);
+  const rows = await db.query<{ content: string }>(
+    `SELECT r.content::text AS content FROM resource r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+    params.values,
+  );
+  const hasMore = rows.length > request.count;
+  const matches = rows.slice(0, request.count).map((r) => JSON.parse(r.content) as Resource);
+  const included = await readIncludes(db, request, matches);
+  return { matches, included, total, hasMore };
+}

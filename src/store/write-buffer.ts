@@ -1,0 +1,109 @@
+import type { Db, SqlValue } from './db.ts';
+import { INDEX_COLUMNS, type IndexRows } from './search/index-rows.ts';
+
+/** One version to write. */
+export interface PendingVersion {
+  resourceType: string;
+  id: string;
+  versionId: number;
+  lastUpdated: string;
+  deleted: boolean;
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** JSON text of the resource, or null for a deletion. */
+  content: string | null;
+  /** Index rows of this version (empty for a deletion). */
+  index: IndexRows;
+  /** True when the resource may already have index rows that must be removed first. */
+  replaces: boolean;
+}
+
+/**
+ * Collects the writes of a unit of work and stores them set-based: a few multi-row statements per flush however
+ * many resources were written, which is what makes a 100-entry transaction fast. The store flushes before any
+ * read inside the same transaction, so reads always see earlier writes.
+ */
+export class WriteBuffer {
+  private pending: PendingVersion[] = [];
+
+  /** @param version - a version to write at the next flush. */
+  add(version: PendingVersion): void {
+    this.pending.push(version);
+  }
+
+  /** @returns true when nothing waits to be written. */
+  get empty(): boolean {
+    return this.pending.length === 0;
+  }
+
+  /**
+   * Writes everything pending.
+   * @param db - the transaction to write in.
+   */
+  async flush(db: Db): Promise<void> {
+    if (!this.pending.length) return;
+    const versions = this.pending;
+    this.pending = [];
+    // The current-version table gets the last version of each resource; history gets all of them.
+    const latest = new Map<string, PendingVersion>();
+    for (const v of versions) latest.set(`${v.resourceType}/${v.id}`, v);
+    const current = [...latest.values()];
+
+    await db.query(
+      `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
+       SELECT t, i, v, u, d, c::jsonb FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::bool[], $6::text[]) AS x(t, i, v, u, d, c)
+       ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id,
+         last_updated = EXCLUDED.last_updated, deleted = EXCLUDED.deleted, content = EXCLUDED.content`,
+      columns(current, (v) => [v.resourceType, v.id, v.versionId, v.lastUpdated, v.deleted, v.content]),
+    );
+    await db.query(
+      `INSERT INTO resource_history (resource_type, id, version_id, last_updated, deleted, method, content)
+       SELECT t, i, v, u, d, m, c::jsonb FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::bool[], $6::text[], $7::text[]) AS x(t, i, v, u, d, m, c)`,
+      columns(versions, (v) => [v.resourceType, v.id, v.versionId, v.lastUpdated, v.deleted, v.method, v.content]),
+    );
+    const replaced = current.filter((v) => v.replaces);
+    if (replaced.length) {
+      const ctes = Object.values(INDEX_COLUMNS).map(
+        (c, n) => `d${n} AS (DELETE FROM ${c.table} x USING k WHERE x.resource_type = k.t AND x.resource_id = k.i)`,
+      );
+      await db.query(
+        `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[]) AS k(t, i)), ${ctes.join(', ')} SELECT 1`,
+        columns(replaced, (v) => [v.resourceType, v.id]),
+      );
+    }
+    await insertIndexRows(db, current);
+  }
+}
+
+/** Turns row objects into one array per column, the shape `unnest` takes. */
+function columns<T>(items: T[], pick: (item: T) => SqlValue[]): SqlValue[] {
+  const cols: SqlValue[][] = [];
+  for (const item of items) {
+    pick(item).forEach((value, i) => (cols[i] ??= []).push(value));
+  }
+  return cols as unknown as SqlValue[];
+}
+
+async function insertIndexRows(db: Db, versions: PendingVersion[]): Promise<void> {
+  const params: SqlValue[] = [];
+  const ctes: string[] = [];
+  for (const [key, spec] of Object.entries(INDEX_COLUMNS) as [keyof IndexRows, (typeof INDEX_COLUMNS)[keyof IndexRows]][]) {
+    const cols: SqlValue[][] = [[], [], ...spec.columns.map(() => [])];
+    for (const v of versions) {
+      for (const row of v.index[key]) {
+        (cols[0] as SqlValue[]).push(v.resourceType);
+        (cols[1] as SqlValue[]).push(v.id);
+        row.forEach((value, i) => (cols[i + 2] as SqlValue[]).push(value as SqlValue));
+      }
+    }
+    if (!(cols[0] as SqlValue[]).length) continue;
+    const types = ['text', 'text', ...spec.types];
+    const placeholders = types.map((t, i) => `$${params.length + i + 1}::${t === 'timestamptz' || t === 'numeric' ? 'text' : t}[]`);
+    const casts = types.map((t, i) => (t === 'timestamptz' || t === 'numeric' ? `c${i}::${t}` : `c${i}`));
+    params.push(...(cols as unknown as SqlValue[]));
+    ctes.push(
+      `i_${key} AS (INSERT INTO ${spec.table} (resource_type, resource_id, ${spec.columns.join(', ')})
+        SELECT ${casts.join(', ')} FROM unnest(${placeholders.join(', ')}) AS x(${types.map((_, i) => `c${i}`).join(', ')}))`,
+    );
+  }
+  if (ctes.length) await db.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
+}

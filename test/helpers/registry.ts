@@ -1,0 +1,58 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { buildApp, type Registry } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { PgliteDb } from '../../src/store/pglite-db.ts';
+
+let shared: Promise<Registry> | undefined;
+
+/**
+ * The registry under test: PostgreSQL when DATABASE_URL is set (CI's second run), otherwise an in-memory PGlite
+ * database. One per test process; tests keep their data apart with unique identifiers rather than truncation.
+ * @returns the registry.
+ */
+export function testRegistry(): Promise<Registry> {
+  shared ??= (async () => {
+    const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BASE_URL: 'http://localhost:8080', SEED_DEMO_DATA: 'false' });
+    const db = config.databaseUrl ? undefined : await PgliteDb.open();
+    return buildApp(config, db ? { db } : {});
+  })();
+  return shared;
+}
+
+/** The FHIR base of the test registry. */
+export const BASE = 'http://localhost:8080/fhir';
+
+/** A parsed response. */
+export interface Res {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: Record<string, unknown> & { resourceType?: string; id?: string };
+  raw: LightMyRequestResponse;
+}
+
+/**
+ * Sends a request to the test registry.
+ * @param method - HTTP method.
+ * @param url - path under the server root, e.g. `/fhir/Patient`.
+ * @param body - JSON body, if any.
+ * @param headers - extra headers.
+ * @returns status, headers and parsed body.
+ */
+export async function request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+  const { app } = await testRegistry();
+  const raw = await app.inject({
+    method: method as 'GET',
+    url,
+    headers: { ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/fhir+json' } : {}), ...headers },
+    ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  let parsed: Res['body'] = {};
+  if (raw.body) {
+    try {
+      parsed = JSON.parse(raw.body) as Res['body'];
+    } catch {
+      parsed = { raw: raw.body };
+    }
+  }
+  return { status: raw.statusCode, headers: raw.headers, body: parsed, raw };
+}
