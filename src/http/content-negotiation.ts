@@ -29,7 +29,7 @@ export function negotiateFormat(request: FastifyRequest): void {
  * @param app - the Fastify instance.
  */
 export function registerBodyParsers(app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   const parseJson = (_req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void): void => {
     if (body.trim() === '') return done(null, undefined);
     try {

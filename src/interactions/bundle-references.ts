@@ -1,9 +1,17 @@
 import type { BundleEntry } from '@medplum/fhirtypes';
 import { randomUUID } from 'node:crypto';
-import { badRequest, preconditionFailed } from '../fhir/outcomes.ts';
+import { FhirError, badRequest, errorIssue, outcome, preconditionFailed } from '../fhir/outcomes.ts';
 import type { FhirContext, FhirRequest } from './types.ts';
 import { findConditionalMatches } from './write.ts';
 import { parseQueryString } from './common.ts';
+
+/** A conditional reference that matched nothing (yet: a later entry of the same transaction may create it). */
+export class UnresolvedReferenceError extends FhirError {
+  /** @param text - message. */
+  constructor(text: string) {
+    super(412, outcome([errorIssue('not-found', text)]));
+  }
+}
 
 /**
  * Decides the id of every entry that creates or updates, before anything is written, so `urn:uuid:` references
@@ -83,6 +91,7 @@ async function resolveOne(ctx: FhirContext, ref: string, map: Map<string, string
   const type = cond[1] as string;
   if (!ctx.services.resourceTypes.has(type)) throw badRequest(`Conditional reference to unsupported type ${type}`, where);
   const matches = await findConditionalMatches(ctx, type, parseQueryString(cond[2] as string));
+  if (matches.length === 0) throw new UnresolvedReferenceError(`Conditional reference ${ref} at ${where} matched no resource`);
   if (matches.length !== 1) {
     throw preconditionFailed(`Conditional reference ${ref} at ${where} matched ${matches.length === 0 ? 'no' : 'more than one'} resource`);
   }

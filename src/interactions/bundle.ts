@@ -2,7 +2,7 @@ import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplu
 import { FhirError, badRequest, errorIssue, outcome } from '../fhir/outcomes.ts';
 import { checkRecordRules } from '../registry/record-rules.ts';
 import { parseQueryString } from './common.ts';
-import { assignBundleIds, rewriteReferences } from './bundle-references.ts';
+import { UnresolvedReferenceError, assignBundleIds, rewriteReferences } from './bundle-references.ts';
 import type { FhirContext, FhirMethod, FhirRequest, FhirResponse } from './types.ts';
 
 /** Dispatches one interaction; passed in to avoid an import cycle with the router. */
@@ -88,14 +88,25 @@ export async function bundleInteraction(req: FhirRequest, ctx: FhirContext, disp
     const ids = await assignBundleIds(txCtx, entries, requests);
     const order = requests.map((_, i) => i).sort((a, b) => (ORDER[(requests[a] as FhirRequest).method] as number) - (ORDER[(requests[b] as FhirRequest).method] as number) || a - b);
     const results: BundleEntry[] = new Array(entries.length);
-    for (const i of order) {
+    const queue = [...order];
+    const retried = new Set<number>();
+    while (queue.length) {
+      const i = queue.shift() as number;
       const r = requests[i] as FhirRequest;
       if (r.path === '' && r.method === 'POST') throw badRequest('Bundles cannot be nested', `Bundle.entry[${i}]`);
       if (r.method === 'GET' && deferredRules.length) await checkAll(deferredRules, repo);
       try {
-        if (r.body) r.body = await rewriteReferences(txCtx, r.body, ids);
-        results[i] = toEntry(await dispatch({ ...r, headers: { ...r.headers, prefer: req.headers.prefer } }, txCtx), base);
+        const body = r.body ? await rewriteReferences(txCtx, r.body, ids) : undefined;
+        results[i] = toEntry(await dispatch({ ...r, ...(body ? { body } : {}), headers: { ...r.headers, prefer: req.headers.prefer } }, txCtx), base);
       } catch (err) {
+        // A conditional reference to a resource a later entry of the same group creates: try once more after it.
+        const later = queue.some((j) => ORDER[(requests[j] as FhirRequest).method] === ORDER[r.method]);
+        if (err instanceof UnresolvedReferenceError && later && !retried.has(i)) {
+          retried.add(i);
+          const end = queue.findIndex((j) => (ORDER[(requests[j] as FhirRequest).method] as number) > (ORDER[r.method] as number));
+          queue.splice(end < 0 ? queue.length : end, 0, i);
+          continue;
+        }
         throw annotate(err, i);
       }
     }
