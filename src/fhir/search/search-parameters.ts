@@ -38,7 +38,9 @@ export function restrictExpression(expression: string, resourceType: string): st
     const head = /^\(?\s*([A-Z][A-Za-z]+)\b/.exec(b)?.[1];
     return !head || head === resourceType || head === 'Resource' || head === 'DomainResource';
   });
-  return branches.length ? branches.join(' | ') : undefined;
+  // FHIRPath type tests do not treat Patient as a `Resource`, so name the concrete type.
+  const concrete = branches.map((b) => b.replace(/^(\(?\s*)(?:Resource|DomainResource)\./, `$1${resourceType}.`));
+  return concrete.length ? concrete.join(' | ') : undefined;
 }
 
 function splitUnion(expression: string): string[] {

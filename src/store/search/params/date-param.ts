@@ -26,24 +26,25 @@ function valueRange(type: string, v: unknown): DateRange | undefined {
  * @returns the SQL condition.
  */
 export function rangeComparison(prefix: string, low: string, high: string, s: DateRange, p: SqlParams): string {
-  const sLow = `${p.add(s.low)}::timestamptz`;
-  const sHigh = `${p.add(s.high)}::timestamptz`;
-  const contained = `(${low} >= ${sLow} AND ${high} <= ${sHigh})`;
+  // Parameters are added only when used: PostgreSQL rejects a parameter it cannot type.
+  const sLow = (): string => `${p.add(s.low)}::timestamptz`;
+  const sHigh = (): string => `${p.add(s.high)}::timestamptz`;
+  const contained = (): string => `(${low} >= ${sLow()} AND ${high} <= ${sHigh()})`;
   switch (prefix) {
     case 'ne':
-      return `NOT ${contained}`;
+      return `NOT ${contained()}`;
     case 'gt':
-      return `${high} > ${sHigh}`;
+      return `${high} > ${sHigh()}`;
     case 'lt':
-      return `${low} < ${sLow}`;
+      return `${low} < ${sLow()}`;
     case 'ge':
-      return `(${high} > ${sHigh} OR ${contained})`;
+      return `(${high} > ${sHigh()} OR ${contained()})`;
     case 'le':
-      return `(${low} < ${sLow} OR ${contained})`;
+      return `(${low} < ${sLow()} OR ${contained()})`;
     case 'sa':
-      return `${low} >= ${sHigh}`;
+      return `${low} >= ${sHigh()}`;
     case 'eb':
-      return `${high} <= ${sLow}`;
+      return `${high} <= ${sLow()}`;
     case 'ap': {
       // Approximately: the ranges overlap once the search range is widened by 10% of its distance from now.
       const now = Date.now();
@@ -53,7 +54,7 @@ export function rangeComparison(prefix: string, low: string, high: string, s: Da
       return `(${low} < ${wHigh} AND ${high} > ${wLow})`;
     }
     default:
-      return contained;
+      return contained();
   }
 }
 

@@ -27,21 +27,21 @@ export function numberRange(text: string): { low: number; high: number } {
  * @returns the SQL condition.
  */
 export function numberComparison(prefix: string, col: string, text: string, p: SqlParams): string {
-  const exact = p.add(Number(text));
+  const exact = (): string => `${p.add(Number(text))}::numeric`;
   const r = numberRange(text);
   switch (prefix) {
     case 'ne':
       return `NOT (${col} >= ${p.add(r.low)} AND ${col} < ${p.add(r.high)})`;
     case 'gt':
     case 'sa':
-      return `${col} > ${exact}`;
+      return `${col} > ${exact()}`;
     case 'lt':
     case 'eb':
-      return `${col} < ${exact}`;
+      return `${col} < ${exact()}`;
     case 'ge':
-      return `${col} >= ${exact}`;
+      return `${col} >= ${exact()}`;
     case 'le':
-      return `${col} <= ${exact}`;
+      return `${col} <= ${exact()}`;
     case 'ap': {
       const v = Number(text);
       const d = Math.abs(v) * 0.1;
