@@ -4,12 +4,10 @@ import type { Config } from './config.ts';
 import { registerBodyParsers } from './http/content-negotiation.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { fhirRoutes } from './http/fhir-routes.ts';
-import { buildServices } from './interactions/services.ts';
+import { createCore, type Core } from './core.ts';
 import type { ResourceValidator, Services } from './interactions/types.ts';
 import type { Db } from './store/db.ts';
-import { migrate } from './store/migrate.ts';
-import { openDatabase } from './store/open-database.ts';
-import { Repository } from './store/repository.ts';
+import type { Repository } from './store/repository.ts';
 
 /** What buildApp returns: the Fastify app and the parts tests and the CLI reach for. */
 export interface Registry {
@@ -17,6 +15,7 @@ export interface Registry {
   db: Db;
   repo: Repository;
   services: Services;
+  core: Core;
   /** Closes the app and the database. */
   close(): Promise<void>;
 }
@@ -36,10 +35,8 @@ export interface BuildOptions {
  * @returns the assembled registry.
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<Registry> {
-  const db = options.db ?? (await openDatabase(config));
-  await migrate(db);
-  const services = buildServices({ fhirBaseUrl: `${config.baseUrl}/fhir`, ...(options.validator ? { validator: options.validator } : {}) });
-  const repo = new Repository(db, { searchParameters: services.searchParameters, baseUrl: services.fhirBaseUrl });
+  const core = await createCore(config, options);
+  const { db, services, repo } = core;
   const app = Fastify({
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
@@ -60,6 +57,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     db,
     repo,
     services,
+    core,
     async close() {
       await app.close();
       await db.close();

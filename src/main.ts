@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   }
   const registry = await buildApp(config);
   if (config.seedDemoData) {
-    const seeded = await seedDemoDataIfEmpty(registry);
+    const seeded = await seedDemoDataIfEmpty(registry.core);
     if (seeded) registry.app.log.info({ resources: seeded }, 'loaded the demo data set');
   }
   await registry.app.listen({ port: config.port, host: config.host });

@@ -60,16 +60,7 @@ export class WriteBuffer {
        SELECT t, i, v, u, d, m, c::jsonb FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::bool[], $6::text[], $7::text[]) AS x(t, i, v, u, d, m, c)`,
       columns(versions, (v) => [v.resourceType, v.id, v.versionId, v.lastUpdated, v.deleted, v.method, v.content]),
     );
-    const replaced = current.filter((v) => v.replaces);
-    if (replaced.length) {
-      const ctes = Object.values(INDEX_COLUMNS).map(
-        (c, n) => `d${n} AS (DELETE FROM ${c.table} x USING k WHERE x.resource_type = k.t AND x.resource_id = k.i)`,
-      );
-      await db.query(
-        `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[]) AS k(t, i)), ${ctes.join(', ')} SELECT 1`,
-        columns(replaced, (v) => [v.resourceType, v.id]),
-      );
-    }
+    await deleteIndexRows(db, current.filter((v) => v.replaces));
     await insertIndexRows(db, current);
   }
 }
@@ -83,7 +74,28 @@ function columns<T>(items: T[], pick: (item: T) => SqlValue[]): SqlValue[] {
   return cols as unknown as SqlValue[];
 }
 
-async function insertIndexRows(db: Db, versions: PendingVersion[]): Promise<void> {
+/**
+ * Removes every index row of the given resources, in one statement.
+ * @param db - the database or transaction.
+ * @param resources - type and id of each resource.
+ */
+export async function deleteIndexRows(db: Db, resources: { resourceType: string; id: string }[]): Promise<void> {
+  if (!resources.length) return;
+  const ctes = Object.values(INDEX_COLUMNS).map(
+    (c, n) => `d${n} AS (DELETE FROM ${c.table} x USING k WHERE x.resource_type = k.t AND x.resource_id = k.i)`,
+  );
+  await db.query(
+    `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[]) AS k(t, i)), ${ctes.join(', ')} SELECT 1`,
+    columns(resources, (v) => [v.resourceType, v.id]),
+  );
+}
+
+/**
+ * Inserts the index rows of several resources, one multi-row insert per index table, all in one statement.
+ * @param db - the database or transaction.
+ * @param versions - each resource with its rows.
+ */
+export async function insertIndexRows(db: Db, versions: Pick<PendingVersion, 'resourceType' | 'id' | 'index'>[]): Promise<void> {
   const params: SqlValue[] = [];
   const ctes: string[] = [];
   for (const [key, spec] of Object.entries(INDEX_COLUMNS) as [keyof IndexRows, (typeof INDEX_COLUMNS)[keyof IndexRows]][]) {

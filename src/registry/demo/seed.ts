@@ -1,21 +1,21 @@
 import type { Bundle } from '@medplum/fhirtypes';
-import type { Registry } from '../../app.ts';
+import type { Core } from '../../core.ts';
 import { handleFhirRequest } from '../../interactions/router.ts';
 
 /**
  * Loads the demo data set on first start: when the database holds no Patient, the generated transaction Bundle is
  * posted through the same interactions as any client's (so it is validated and indexed like real data).
- * @param registry - the assembled registry.
+ * @param core - the registry core.
  * @returns the number of resources loaded (0 when the database already had data).
  */
-export async function seedDemoDataIfEmpty(registry: Registry): Promise<number> {
-  const rows = await registry.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resource WHERE resource_type = 'Patient'`);
+export async function seedDemoDataIfEmpty(core: Core): Promise<number> {
+  const rows = await core.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resource WHERE resource_type = 'Patient'`);
   if ((rows[0]?.n ?? 0) > 0) return 0;
   const { generateDemoBundle } = await import('./generate-demo-data.ts');
   const bundle: Bundle = generateDemoBundle();
   const res = await handleFhirRequest(
     { method: 'POST', path: '', query: [], headers: { prefer: 'return=minimal' }, body: bundle },
-    { services: registry.services, repo: registry.repo, requestId: 'seed' },
+    core.systemContext('seed'),
   );
   return (res.resource as Bundle | undefined)?.entry?.length ?? 0;
 }

@@ -1,0 +1,31 @@
+import type { Config } from './config.ts';
+import { buildServices } from './interactions/services.ts';
+import type { FhirContext, ResourceValidator, Services } from './interactions/types.ts';
+import type { Db } from './store/db.ts';
+import { migrate } from './store/migrate.ts';
+import { openDatabase } from './store/open-database.ts';
+import { Repository } from './store/repository.ts';
+
+/** The registry without any transport: database, services and repository. */
+export interface Core {
+  config: Config;
+  db: Db;
+  services: Services;
+  repo: Repository;
+  /** A context for interactions run by the system itself (seed, import, CLI). */
+  systemContext(requestId: string): FhirContext;
+}
+
+/**
+ * Opens the database, applies migrations and assembles the services. Shared by the HTTP server and the CLI.
+ * @param config - the configuration.
+ * @param options - an already open database, a validator.
+ * @returns the core.
+ */
+export async function createCore(config: Config, options: { db?: Db; validator?: ResourceValidator } = {}): Promise<Core> {
+  const db = options.db ?? (await openDatabase(config));
+  await migrate(db);
+  const services = buildServices({ fhirBaseUrl: `${config.baseUrl}/fhir`, ...(options.validator ? { validator: options.validator } : {}) });
+  const repo = new Repository(db, { searchParameters: services.searchParameters, baseUrl: services.fhirBaseUrl });
+  return { config, db, services, repo, systemContext: (requestId) => ({ services, repo, requestId }) };
+}
