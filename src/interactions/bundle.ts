@@ -1,6 +1,6 @@
 import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
 import { FhirError, badRequest, errorIssue, outcome } from '../fhir/outcomes.ts';
-import { checkRecordRules } from '../registry/record-rules.ts';
+import { checkRecordRulesMany } from '../registry/record-rules.ts';
 import { parseQueryString } from './common.ts';
 import { UnresolvedReferenceError, assignBundleIds, rewriteReferences } from './bundle-references.ts';
 import type { FhirContext, FhirMethod, FhirRequest, FhirResponse } from './types.ts';
@@ -86,6 +86,14 @@ export async function bundleInteraction(req: FhirRequest, ctx: FhirContext, disp
     const txCtx: FhirContext = { ...ctx, repo, deferredRules };
     const requests = entries.map((e, i) => entryRequest(e, i));
     const ids = await assignBundleIds(txCtx, entries, requests);
+    // Lock every resource the transaction updates or deletes in one statement instead of one per entry.
+    await repo.lockMany(
+      requests
+        .filter((r) => r.method === 'PUT' || r.method === 'PATCH' || r.method === 'DELETE')
+        .map((r) => r.path.split('/'))
+        .filter((p) => p.length === 2)
+        .map(([type, id]) => ({ type: type as string, id: id as string })),
+    );
     const order = requests.map((_, i) => i).sort((a, b) => (ORDER[(requests[a] as FhirRequest).method] as number) - (ORDER[(requests[b] as FhirRequest).method] as number) || a - b);
     const results: BundleEntry[] = new Array(entries.length);
     const queue = [...order];
@@ -117,12 +125,10 @@ export async function bundleInteraction(req: FhirRequest, ctx: FhirContext, disp
 
 async function checkAll(resources: Resource[], repo: FhirContext['repo']): Promise<void> {
   const pending = resources.splice(0);
-  for (const r of pending) {
-    try {
-      await checkRecordRules(r, repo);
-    } catch (err) {
-      throw annotate(err, undefined, `${r.resourceType}/${r.id ?? ''}`);
-    }
+  try {
+    await checkRecordRulesMany(pending, repo);
+  } catch (err) {
+    throw annotate(err, undefined, 'a record rule');
   }
 }
 

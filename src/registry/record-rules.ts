@@ -10,17 +10,35 @@ import type { Repository } from '../store/repository.ts';
  * @param repo - the repository of the current unit of work.
  */
 export async function checkRecordRules(resource: Resource, repo: Repository): Promise<void> {
-  if (resource.resourceType !== 'Immunization') return;
-  const imm = resource as Immunization;
+  await checkRecordRulesMany([resource], repo);
+}
+
+function patientIdOf(imm: Immunization): string | undefined {
   const ref = imm.patient?.reference;
-  const m = ref ? /^(?:.*\/)?Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(ref) : null;
-  if (!m) {
+  return (ref ? /^(?:.*\/)?Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(ref) : null)?.[1];
+}
+
+/**
+ * The record rules of several resources, reading the patients they need in one statement (transaction bundles).
+ * @param resources - resources just written.
+ * @param repo - the repository of the current unit of work.
+ */
+export async function checkRecordRulesMany(resources: Resource[], repo: Repository): Promise<void> {
+  const imms = resources.filter((r): r is Immunization => r.resourceType === 'Immunization');
+  if (!imms.length) return;
+  const ids = [...new Set(imms.map(patientIdOf).filter((id): id is string => !!id))];
+  const patients = new Map((await repo.readMany(ids.map((id) => ({ type: 'Patient', id })))).map((p) => [p.id as string, p as Patient]));
+  for (const imm of imms) checkImmunization(imm, patients);
+}
+
+function checkImmunization(imm: Immunization, patients: Map<string, Patient>): void {
+  const ref = imm.patient?.reference;
+  const id = patientIdOf(imm);
+  if (!id) {
     throw new FhirError(422, outcome([errorIssue('business-rule', 'Immunization.patient must reference a Patient of this registry', 'Immunization.patient')]));
   }
-  let patient: Patient;
-  try {
-    patient = await repo.readResource<Patient>('Patient', m[1] as string);
-  } catch {
+  const patient = patients.get(id);
+  if (!patient) {
     throw new FhirError(422, outcome([errorIssue('business-rule', `Immunization.patient refers to ${ref}, which does not exist`, 'Immunization.patient')]));
   }
   const when = imm.occurrenceDateTime;

@@ -43,6 +43,8 @@ interface CurrentRow {
  */
 export class Repository {
   private readonly buffer = new WriteBuffer();
+  /** Current versions already locked in this transaction (`Type/id` -> row, or null when absent). */
+  private readonly locked = new Map<string, CurrentRow | null>();
 
   /**
    * @param db - the database or the transaction this repository works in.
@@ -59,15 +61,8 @@ export class Repository {
    * @returns what `fn` returns.
    */
   async transaction<T>(fn: (repo: Repository) => Promise<T>): Promise<T> {
-    if (this.db.inTransaction) {
-      await this.flush();
-      return this.db.transaction(async (tx) => {
-        const inner = new Repository(tx, this.ctx);
-        const result = await fn(inner);
-        await inner.flush();
-        return result;
-      });
-    }
+    // Already in a transaction: join it (its buffer and locks), so a transaction bundle stays one set-based unit.
+    if (this.db.inTransaction) return fn(this);
     return this.db.transaction(async (tx) => {
       const repo = new Repository(tx, this.ctx);
       const result = await fn(repo);
@@ -98,7 +93,10 @@ export class Repository {
    */
   async createResource<T extends Resource>(resource: T, id: string = randomUUID()): Promise<T> {
     const stored = this.stamp(resource, id, 1);
-    await this.inTx(async (repo) => repo.bufferVersion(stored, 'POST', false));
+    await this.inTx(async (repo) => {
+      if (repo.locked.has(`${resource.resourceType}/${id}`)) repo.locked.set(`${resource.resourceType}/${id}`, { version_id: 1, deleted: false });
+      repo.bufferVersion(stored, 'POST', false);
+    });
     return stored;
   }
 
@@ -117,12 +115,47 @@ export class Repository {
   }
 
   private async lockCurrent(type: string, id: string): Promise<CurrentRow | undefined> {
+    const key = `${type}/${id}`;
+    if (this.locked.has(key)) return this.locked.get(key) ?? undefined;
     await this.flush();
     const rows = await this.db.query<CurrentRow>(
       'SELECT version_id, deleted FROM resource WHERE resource_type = $1 AND id = $2 FOR UPDATE',
       [type, id],
     );
     return rows[0];
+  }
+
+  /**
+   * Locks the current versions of many resources at once (one statement), so a transaction that updates them
+   * does not pay a round trip per resource. Only valid inside a transaction; later writes keep the cache current.
+   * @param keys - type and id of each resource about to be written.
+   */
+  async lockMany(keys: { type: string; id: string }[]): Promise<void> {
+    if (!this.db.inTransaction || !keys.length) return;
+    await this.flush();
+    const rows = await this.db.query<CurrentRow & { resource_type: string; id: string }>(
+      `SELECT r.resource_type, r.id, r.version_id, r.deleted FROM resource r
+       JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.resource_type = k.t AND r.id = k.i FOR UPDATE OF r`,
+      [keys.map((k) => k.type), keys.map((k) => k.id)],
+    );
+    for (const k of keys) this.locked.set(`${k.type}/${k.id}`, null);
+    for (const r of rows) this.locked.set(`${r.resource_type}/${r.id}`, { version_id: r.version_id, deleted: r.deleted });
+  }
+
+  /**
+   * Reads the current versions of many resources in one statement; absent and deleted ones are left out.
+   * @param keys - type and id of each resource.
+   * @returns the resources found.
+   */
+  async readMany(keys: { type: string; id: string }[]): Promise<Resource[]> {
+    if (!keys.length) return [];
+    await this.flush();
+    const rows = await this.db.query<{ content: string }>(
+      `SELECT r.content::text AS content FROM resource r JOIN unnest($1::text[], $2::text[]) AS k(t, i)
+       ON r.resource_type = k.t AND r.id = k.i WHERE NOT r.deleted`,
+      [keys.map((k) => k.type), keys.map((k) => k.id)],
+    );
+    return rows.map((r) => JSON.parse(r.content) as Resource);
   }
 
   /**
@@ -142,6 +175,7 @@ export class Repository {
         );
       }
       const versionId = (current?.version_id ?? 0) + 1;
+      if (repo.locked.has(`${resource.resourceType}/${id}`)) repo.locked.set(`${resource.resourceType}/${id}`, { version_id: versionId, deleted: false });
       const stored = repo.stamp(resource, id, versionId);
       repo.bufferVersion(stored, options.method ?? 'PUT', !!current);
       return { resource: stored, created: !current || current.deleted };
@@ -164,6 +198,7 @@ export class Repository {
       }
       if (!current || current.deleted) return undefined;
       const versionId = current.version_id + 1;
+      if (repo.locked.has(`${type}/${id}`)) repo.locked.set(`${type}/${id}`, { version_id: versionId, deleted: true });
       repo.buffer.add({
         resourceType: type,
         id,
