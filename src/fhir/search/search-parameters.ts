@@ -21,6 +21,32 @@ export interface SearchParamDef {
   url: string;
   /** True for the phonetic name parameters, indexed by sound rather than spelling. */
   phonetic: boolean;
+  /**
+   * Top-level elements the expression reads (`name` for `Patient.name.family`), or undefined when that cannot be
+   * told from the text. The indexer skips the expression when the resource has none of them.
+   */
+  roots?: string[];
+}
+
+/**
+ * The top-level elements a restricted expression starts from, when every branch is a plain `Type.element…` path.
+ * @param expression - the restricted expression.
+ * @param resourceType - its type.
+ * @returns the element names, or undefined when some branch is not a plain path.
+ */
+export function expressionRoots(expression: string, resourceType: string): string[] | undefined {
+  // An expression that yields a value for an absent element (`exists()`, `empty()`, `not()`) must always run.
+  if (/\b(exists|empty|not|count)\(\)/.test(expression)) return undefined;
+  const roots = new Set<string>();
+  for (const branch of splitUnion(expression)) {
+    const m = new RegExp(`^\\(?\\s*${resourceType}\\.([a-zA-Z]+)`).exec(branch);
+    if (!m) return undefined;
+    roots.add(m[1] as string);
+    // `Patient.deceased.exists() and Patient.deceased != false` names only `deceased`; anything else is not plain.
+    for (const other of branch.matchAll(new RegExp(`${resourceType}\\.([a-zA-Z]+)`, 'g'))) roots.add(other[1] as string);
+  }
+  // A choice element is stored under its typed name (`occurrenceDateTime`), which starts with the root.
+  return [...roots];
 }
 
 /** Parameters every resource has and the store answers from its own columns (https://hl7.org/fhir/R4/search.html#all). */
@@ -100,6 +126,7 @@ export class SearchParameterRegistry {
             targets: sp.target ?? [],
             url: sp.url ?? '',
             phonetic: sp.code === 'phonetic',
+            roots: expressionRoots(expression, t),
           });
           this.byType.set(t, map);
         }

@@ -15,9 +15,12 @@ import { PARAM_HANDLERS } from './params/index.ts';
 export function extractIndexRows(resource: Resource, registry: SearchParameterRegistry): IndexRows {
   const rows = emptyIndexRows();
   const input = [toTypedValue(resource)];
+  const keys = Object.keys(resource);
   for (const def of registry.indexed(resource.resourceType)) {
     const handler = PARAM_HANDLERS[def.type];
     if (!handler) continue;
+    // Skip expressions whose elements the resource does not have (most of them, for a typical resource).
+    if (def.roots && !def.roots.some((r) => keys.some((k) => k === r || (k.startsWith(r) && /^[A-Z]/.test(k.slice(r.length)))))) continue;
     let values: TypedValue[];
     try {
       values = evalFhirPathTyped(def.atom, input);
