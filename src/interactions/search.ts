@@ -3,6 +3,7 @@ import { badRequest, notFound } from '../fhir/outcomes.ts';
 import { parseSearchRequest } from '../fhir/search/parse-search-request.ts';
 import type { SearchRequest } from '../fhir/search/search-request.ts';
 import { applyElements, applySummary } from '../fhir/summary.ts';
+import type { SearchResult } from '../store/search/run-search.ts';
 import { isStrict, requireType } from './common.ts';
 import type { FhirContext, FhirRequest, FhirResponse } from './types.ts';
 
@@ -24,17 +25,23 @@ export function buildSearchBundle(
   ctx: FhirContext,
   path: string,
   request: SearchRequest,
-  result: { matches: Resource[]; included: Resource[]; total?: number; hasMore: boolean },
+  result: SearchResult,
 ): Bundle {
   const base = ctx.services.fhirBaseUrl;
-  const applied = request.applied.filter(([k]) => k !== '_offset' && k !== '_count');
-  const page = (offset: number): [string, string][] => [...applied, ['_count', String(request.count)], ...(offset ? [['_offset', String(offset)] as [string, string]] : [])];
-  const links: BundleLink[] = [
-    { relation: 'self', url: link(base, path, page(request.offset)) },
-    { relation: 'first', url: link(base, path, page(0)) },
-  ];
-  if (result.hasMore) links.push({ relation: 'next', url: link(base, path, page(request.offset + request.count)) });
-  if (request.offset > 0) links.push({ relation: 'previous', url: link(base, path, page(Math.max(0, request.offset - request.count))) });
+  const applied = request.applied.filter(([k]) => !['_offset', '_count', '_cursor', '_page'].includes(k));
+  const at = (extra: [string, string][]): string => link(base, path, [...applied, ['_count', String(request.count)], ...extra]);
+  const links: BundleLink[] = [{ relation: 'self', url: link(base, path, request.applied) }, { relation: 'first', url: at([]) }];
+  const p = result.paging;
+  if (p.kind === 'cursor') {
+    if (p.hasNext && p.lastId) links.push({ relation: 'next', url: at([['_cursor', `after:${p.lastId}`]]) });
+    if (p.hasPrevious && p.firstId) links.push({ relation: 'previous', url: at([['_cursor', `before:${p.firstId}`]]) });
+  } else if (p.kind === 'snapshot') {
+    if (result.hasMore) links.push({ relation: 'next', url: at([['_page', p.token], ['_offset', String(p.offset + request.count)]]) });
+    if (p.offset > 0) links.push({ relation: 'previous', url: at([['_page', p.token], ['_offset', String(Math.max(0, p.offset - request.count))]]) });
+  } else {
+    if (result.hasMore) links.push({ relation: 'next', url: at([['_offset', String(request.offset + request.count)]]) });
+    if (request.offset > 0) links.push({ relation: 'previous', url: at([['_offset', String(Math.max(0, request.offset - request.count))]]) });
+  }
   const shape = (r: Resource): Resource => applyElements(applySummary(r, request.summary), request.elements);
   const entry: BundleEntry[] = [
     ...result.matches.map((r) => ({ fullUrl: `${base}/${r.resourceType}/${r.id}`, resource: shape(r), search: { mode: 'match' as const } })),

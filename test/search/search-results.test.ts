@@ -51,6 +51,40 @@ describe('result controls', () => {
     assert.deepEqual([...seen].sort(), [...patients].sort());
   });
 
+  test('paging stays correct while data changes: no repeats, no skips (default order and _sort)', async () => {
+    for (const sort of ['', '&_sort=-birthdate']) {
+      const extras = [
+        (await request('POST', '/fhir/Patient', buildPatient({ name: [{ family: fam, given: ['Tmp'] }], birthDate: '2019-01-01' }))).body.id as string,
+        (await request('POST', '/fhir/Patient', buildPatient({ name: [{ family: fam, given: ['Tmq'] }], birthDate: '2019-01-03' }))).body.id as string,
+      ];
+      const first = await request('GET', `/fhir/Patient?family=${fam}&_count=2${sort}`);
+      const seen = (bundle(first.body).entry ?? []).map((e) => e.resource?.id as string);
+      // Between pages: a new match appears and an unseen one is deleted.
+      const inserted = await request('POST', '/fhir/Patient', buildPatient({ name: [{ family: fam, given: ['Late'] }], birthDate: '2019-01-02' }));
+      const victim = extras.find((id) => !seen.includes(id));
+      if (victim) await request('DELETE', `/fhir/Patient/${victim}`);
+      let next = bundle(first.body).link?.find((l) => l.relation === 'next')?.url;
+      while (next) {
+        const page = bundle((await request('GET', path(next))).body);
+        seen.push(...(page.entry ?? []).map((e) => e.resource?.id as string));
+        next = page.link?.find((l) => l.relation === 'next')?.url;
+      }
+      assert.equal(new Set(seen).size, seen.length, `no resource appears twice (${sort || 'default order'})`);
+      for (const id of [...patients, ...extras.filter((e) => e !== victim)]) {
+        assert.ok(seen.includes(id), `every match present throughout is seen (${sort || 'default order'})`);
+      }
+      if (victim) assert.ok(!seen.includes(victim) || seen.indexOf(victim) < 2);
+      for (const id of [inserted.body.id as string, ...extras]) await request('DELETE', `/fhir/Patient/${id}`);
+    }
+  });
+
+  test('previous links lead back', async () => {
+    const p1 = bundle((await request('GET', `/fhir/Patient?family=${fam}&_count=2`)).body);
+    const p2 = bundle((await request('GET', path(p1.link?.find((l) => l.relation === 'next')?.url as string))).body);
+    const back = bundle((await request('GET', path(p2.link?.find((l) => l.relation === 'previous')?.url as string))).body);
+    assert.deepEqual(back.entry?.map((e) => e.resource?.id), p1.entry?.map((e) => e.resource?.id));
+  });
+
   test('_total accurate and estimate, _summary=count, _count=0', async () => {
     const acc = await request('GET', `/fhir/Patient?family=${fam}&_total=accurate&_count=1`);
     assert.equal(bundle(acc.body).total, 5);

@@ -12,7 +12,7 @@ export interface ParseSearchOptions {
 }
 
 /** Parameters that control results rather than filter them, or that the HTTP layer handles. */
-const RESULT_PARAMS = new Set(['_count', '_offset', '_sort', '_total', '_summary', '_elements', '_include', '_revinclude', '_format', '_pretty', '_type', '_contained', '_containedType']);
+const RESULT_PARAMS = new Set(['_count', '_offset', '_cursor', '_page', '_sort', '_total', '_summary', '_elements', '_include', '_revinclude', '_format', '_pretty', '_type', '_contained', '_containedType']);
 const SUMMARY_MODES = new Set(['true', 'text', 'data', 'count', 'false']);
 
 /**
@@ -159,6 +159,16 @@ export function parseSearchRequest(
           break;
         case '_offset':
           req.offset = parseIntParam(name, raw);
+          break;
+        case '_cursor': {
+          const m = /^(after|before):([A-Za-z0-9\-.]{1,64})$/.exec(raw);
+          if (!m) throw badRequest(`Malformed _cursor "${raw}"`, '_cursor');
+          req.cursor = { direction: m[1] as 'after' | 'before', id: m[2] as string };
+          break;
+        }
+        case '_page':
+          if (!/^[0-9a-f-]{36}$/.test(raw)) throw badRequest(`Malformed _page "${raw}"`, '_page');
+          req.pageToken = raw;
           break;
         case '_sort':
           req.sort = parseSort(registry, req.resourceTypes, raw);

@@ -46,6 +46,10 @@ export interface SearchRequest {
   sort: SortRule[];
   count: number;
   offset: number;
+  /** Keyset position for the default order: after or before an id (stable paging). */
+  cursor?: { direction: 'after' | 'before'; id: string };
+  /** Snapshot of a sorted search's results (stable paging of `_sort` searches). */
+  pageToken?: string;
   total: 'none' | 'estimate' | 'accurate';
   summary?: SummaryMode;
   elements?: string[];

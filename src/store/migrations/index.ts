@@ -1,4 +1,5 @@
 import * as m001 from './001-resources.ts';
+import * as m002 from './002-search-pages.ts';
 
 /** A forward-only schema migration; `version` orders them and is recorded once applied. */
 export interface Migration {
@@ -8,4 +9,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append new ones; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'resources', sql: m001.sql }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'resources', sql: m001.sql },
+  { version: 2, name: 'search-pages', sql: m002.sql },
+];

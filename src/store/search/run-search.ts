@@ -5,6 +5,7 @@ import type { StoreContext } from '../repository.ts';
 import { SqlParams } from '../sql.ts';
 import { ConditionBuilder } from './conditions.ts';
 import { readIncludes } from './includes.ts';
+import { createSnapshot, readSnapshotPage } from './paging.ts';
 import { PARAM_HANDLERS } from './params/index.ts';
 
 /** What a search found. */
@@ -17,7 +18,18 @@ export interface SearchResult {
   total?: number;
   /** True when more matches follow this page. */
   hasMore: boolean;
+  /** How the next and previous pages are reached. */
+  paging: Paging;
 }
+
+/**
+ * Stable paging (https://hl7.org/fhir/R4/http.html#paging): the default order pages by keyset on the id; a sorted
+ * search pages through a snapshot of its results; a client-chosen `_offset` without either pages live.
+ */
+export type Paging =
+  | { kind: 'cursor'; firstId?: string; lastId?: string; hasPrevious: boolean; hasNext: boolean }
+  | { kind: 'snapshot'; token: string; offset: number; size: number }
+  | { kind: 'offset' };
 
 function sortExpression(rule: SortRule, params: SqlParams): string {
   const { def, descending } = rule;
@@ -81,17 +93,48 @@ export async function runSearch(db: Db, ctx: StoreContext, request: SearchReques
     total = Math.round(parsed[0]?.Plan['Plan Rows'] ?? 0);
   }
   if (request.summary === 'count' || request.count === 0) {
-    return { matches: [], included: [], total, hasMore: false };
+    return { matches: [], included: [], total, hasMore: false, paging: { kind: 'offset' } };
   }
-  const order = [...request.sort.map((s) => sortExpression(s, params)), 'r.id ASC'].join(', ');
+  if (request.pageToken) {
+    const page = await readSnapshotPage(db, request.pageToken, request.offset, request.count);
+    const included = await readIncludes(db, request, page.matches);
+    const paging: Paging = { kind: 'snapshot', token: request.pageToken, offset: request.offset, size: page.size };
+    return { matches: page.matches, included, total: total ?? (request.total !== 'none' ? page.size : undefined), hasMore: page.hasMore, paging };
+  }
+  const sorted = request.sort.length > 0;
+  let cond = where;
+  let order = [...request.sort.map((s) => sortExpression(s, params)), 'r.id ASC'].join(', ');
+  const backwards = !sorted && request.cursor?.direction === 'before';
+  if (!sorted && request.cursor) {
+    cond += ` AND r.id ${backwards ? '<' : '>'} ${params.add(request.cursor.id)}`;
+    if (backwards) order = 'r.id DESC';
+  }
+  const offset = sorted || !request.cursor ? request.offset : 0;
   const limit = params.add(request.count + 1);
-  const offset = params.add(request.offset);
   const rows = await db.query<{ content: string }>(
-    `SELECT r.content::text AS content FROM resource r WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+    `SELECT r.content::text AS content FROM resource r WHERE ${cond} ORDER BY ${order} LIMIT ${limit} OFFSET ${params.add(offset)}`,
     params.values,
   );
-  const hasMore = rows.length > request.count;
-  const matches = rows.slice(0, request.count).map((r) => JSON.parse(r.content) as Resource);
+  const more = rows.length > request.count;
+  const page = rows.slice(0, request.count);
+  if (backwards) page.reverse();
+  const matches = page.map((r) => JSON.parse(r.content) as Resource);
+  let paging: Paging = { kind: 'offset' };
+  if (!sorted && request.offset === 0) {
+    paging = {
+      kind: 'cursor',
+      firstId: matches[0]?.id,
+      lastId: matches.at(-1)?.id,
+      hasPrevious: backwards ? more : !!request.cursor,
+      hasNext: backwards ? true : more,
+    };
+  } else if (sorted && request.offset === 0 && more) {
+    // Page 1 of a sorted search with more to come: snapshot the ordered matches for the next links.
+    const snapParams = params.values.slice(0, -2);
+    const snap = await createSnapshot(db, `SELECT r.resource_type || '/' || r.id AS ref FROM resource r WHERE ${where} ORDER BY ${order} LIMIT $${snapParams.length + 1}`, snapParams);
+    paging = { kind: 'snapshot', token: snap.token, offset: 0, size: snap.size };
+  }
+  const hasMore = paging.kind === 'cursor' ? paging.hasNext : more;
   const included = await readIncludes(db, request, matches);
-  return { matches, included, total, hasMore };
+  return { matches, included, total, hasMore, paging };
 }
