@@ -60,7 +60,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     core,
     async close() {
       await app.close();
-      await db.close();
+      await core.close();
     },
   };
 }

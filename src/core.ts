@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import { buildServices } from './interactions/services.ts';
+import { AuditSink } from './registry/audit-sink.ts';
 import type { FhirContext, ResourceValidator, Services } from './interactions/types.ts';
 import type { Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
@@ -14,6 +15,8 @@ export interface Core {
   repo: Repository;
   /** A context for interactions run by the system itself (seed, import, CLI). */
   systemContext(requestId: string): FhirContext;
+  /** Writes pending audit events and closes the database. */
+  close(): Promise<void>;
 }
 
 /**
@@ -27,5 +30,17 @@ export async function createCore(config: Config, options: { db?: Db; validator?:
   await migrate(db);
   const services = buildServices({ fhirBaseUrl: `${config.baseUrl}/fhir`, ...(options.validator ? { validator: options.validator } : {}) });
   const repo = new Repository(db, { searchParameters: services.searchParameters, baseUrl: services.fhirBaseUrl });
-  return { config, db, services, repo, systemContext: (requestId) => ({ services, repo, requestId }) };
+  services.audit = new AuditSink(repo, { onError: (err) => console.error('audit write failed; will retry', err instanceof Error ? err.message : err) });
+  const system = { name: 'system' };
+  return {
+    config,
+    db,
+    services,
+    repo,
+    systemContext: (requestId) => ({ services, repo, requestId, actor: { ...system, name: `system:${requestId}` } }),
+    async close() {
+      await services.audit?.close();
+      await db.close();
+    },
+  };
 }

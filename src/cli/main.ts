@@ -59,7 +59,7 @@ async function run(argv: string[]): Promise<number> {
         return 1;
     }
   } finally {
-    await core.db.close();
+    await core.close();
   }
 }
 

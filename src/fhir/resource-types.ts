@@ -33,6 +33,17 @@ export class ResourceTypeRegistry {
     return this.byType.get(type)?.interaction?.some((i) => i.code === interaction) ?? false;
   }
 
+  /**
+   * @returns per type, the search parameter names the source lists; types without a list offer every parameter.
+   */
+  searchParamRestrictions(): Map<string, Set<string>> {
+    const map = new Map<string, Set<string>>();
+    for (const [type, r] of this.byType) {
+      if (r.searchParam?.length) map.set(type, new Set(r.searchParam.map((p) => p.name)));
+    }
+    return map;
+  }
+
   /** @param type - a resource type. @returns its CapabilityStatement entry. */
   entry(type: string): CapabilityStatementRestResource | undefined {
     return this.byType.get(type);

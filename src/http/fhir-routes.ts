@@ -54,7 +54,7 @@ export interface FhirRoutesOptions {
 export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Promise<void> {
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     negotiateFormat(request);
-    const ctx: FhirContext = { services: options.services, repo: options.repo, requestId: request.id };
+    const ctx: FhirContext = { services: options.services, repo: options.repo, requestId: request.id, actor: { name: 'anonymous', address: request.ip } };
     const res = await handleFhirRequest(toFhirRequest(request), ctx);
     return sendFhir(request, reply, res);
   };

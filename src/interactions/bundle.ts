@@ -1,5 +1,6 @@
 import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
 import { FhirError, badRequest, errorIssue, outcome } from '../fhir/outcomes.ts';
+import { buildAuditEvent, type AuditFacts } from '../registry/audit-event.ts';
 import { checkRecordRulesMany } from '../registry/record-rules.ts';
 import { parseQueryString } from './common.ts';
 import { UnresolvedReferenceError, assignBundleIds, rewriteReferences } from './bundle-references.ts';
@@ -81,9 +82,24 @@ export async function bundleInteraction(req: FhirRequest, ctx: FhirContext, disp
     }
     return { status: 200, resource: { resourceType: 'Bundle', type: 'batch-response', entry: out } };
   }
+  // Entry audit facts wait for the transaction's outcome: a rolled-back entry is recorded as failed.
+  const auditPending: AuditFacts[] = [];
+  try {
+    const res = await runTransaction(req, ctx, dispatch, entries, auditPending);
+    for (const f of auditPending) ctx.services.audit?.record(buildAuditEvent(f));
+    return res;
+  } catch (err) {
+    const status = err instanceof FhirError ? err.status : 500;
+    for (const f of auditPending) ctx.services.audit?.record(buildAuditEvent({ ...f, status: f.status < 400 ? status : f.status }));
+    throw err;
+  }
+}
+
+async function runTransaction(req: FhirRequest, ctx: FhirContext, dispatch: Dispatch, entries: BundleEntry[], auditPending: AuditFacts[]): Promise<FhirResponse> {
+  const base = ctx.services.fhirBaseUrl;
   return ctx.repo.transaction(async (repo) => {
     const deferredRules: Resource[] = [];
-    const txCtx: FhirContext = { ...ctx, repo, deferredRules };
+    const txCtx: FhirContext = { ...ctx, repo, deferredRules, auditPending };
     const requests = entries.map((e, i) => entryRequest(e, i));
     const ids = await assignBundleIds(txCtx, entries, requests);
     // Lock every resource the transaction updates or deletes in one statement instead of one per entry.

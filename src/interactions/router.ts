@@ -1,4 +1,5 @@
 import { badRequest, notFound, notSupported } from '../fhir/outcomes.ts';
+import { withAudit } from './audit.ts';
 import { bundleInteraction } from './bundle.ts';
 import { buildCapabilityStatement } from './capability.ts';
 import { historyInteraction } from './history.ts';
@@ -30,6 +31,10 @@ async function operation(req: FhirRequest, ctx: FhirContext, name: string, resou
  * @returns the response.
  */
 export async function handleFhirRequest(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
+  return withAudit(req, ctx, () => dispatch(req, ctx));
+}
+
+async function dispatch(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
   const parts = req.path.split('/').filter(Boolean);
   const [a, b, c, d] = parts;
   const m = req.method;

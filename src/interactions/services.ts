@@ -59,6 +59,7 @@ export function buildServices(options: ServicesOptions): Services {
   const searchParameters = new SearchParameterRegistry(
     [...listR4Resources<SearchParameter>('search-parameters.json', 'SearchParameter'), ...ours],
     resourceTypes.types(),
+    resourceTypes.searchParamRestrictions(),
   );
   const operations = new OperationRegistry();
   operations.register(validateOperation);

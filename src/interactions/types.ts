@@ -1,6 +1,8 @@
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { ResourceTypeRegistry } from '../fhir/resource-types.ts';
 import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
+import type { Actor, AuditFacts } from '../registry/audit-event.ts';
+import type { AuditSink } from '../registry/audit-sink.ts';
 import type { Repository } from '../store/repository.ts';
 import type { OperationRegistry } from './operations/registry.ts';
 
@@ -64,6 +66,8 @@ export interface Services {
   patientCompartment: Map<string, string[]>;
   /** Software version for the CapabilityStatement. */
   version: string;
+  /** Where AuditEvents go (absent: auditing off, e.g. in pure unit tests). */
+  audit?: AuditSink;
 }
 
 /** Everything one interaction runs with. */
@@ -73,6 +77,10 @@ export interface FhirContext {
   repo: Repository;
   /** Identifier of the request, echoed in errors and logs. */
   requestId: string;
+  /** Who is asking (for the audit trail). */
+  actor?: Actor;
+  /** Inside a transaction bundle: audit facts held until the transaction's outcome is known. */
+  auditPending?: AuditFacts[];
   /**
    * Inside a transaction bundle: resources whose cross-record rules are checked once every entry is written, so
    * entry order does not matter (an Immunization may precede its Patient).

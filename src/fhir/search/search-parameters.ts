@@ -99,8 +99,9 @@ export class SearchParameterRegistry {
   /**
    * @param definitions - SearchParameter resources (base first, then ours).
    * @param resourceTypes - the types the server serves; parameters of other types are ignored.
+   * @param restrict - per type, the only parameter names to offer (from the CapabilityStatement source), when listed.
    */
-  constructor(definitions: SearchParameter[], resourceTypes: string[]) {
+  constructor(definitions: SearchParameter[], resourceTypes: string[], restrict: Map<string, Set<string>> = new Map()) {
     const served = new Set(resourceTypes);
     for (const sp of definitions) {
       if (!sp.code || !sp.type || !sp.expression) continue;
@@ -108,6 +109,7 @@ export class SearchParameterRegistry {
         const types = base === 'Resource' || base === 'DomainResource' ? resourceTypes : [base];
         for (const t of types) {
           if (!served.has(t)) continue;
+          if (restrict.get(t) && !restrict.get(t)?.has(sp.code)) continue;
           const expression = restrictExpression(sp.expression, t);
           if (!expression) continue;
           let atom: SearchParamDef['atom'];
