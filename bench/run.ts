@@ -1,8 +1,10 @@
 import { runCrudBench } from './crud.bench.ts';
+import { runSearchScaleBench } from './search-scale.bench.ts';
 
 /** Benchmark suites by name; `npm run bench -- crud` runs one, no argument runs all. */
 const SUITES: Record<string, () => Promise<void>> = {
   crud: runCrudBench,
+  'search-scale': runSearchScaleBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -82,15 +82,23 @@ export async function bundleInteraction(req: FhirRequest, ctx: FhirContext, disp
     }
     return { status: 200, resource: { resourceType: 'Bundle', type: 'batch-response', entry: out } };
   }
-  // Entry audit facts wait for the transaction's outcome: a rolled-back entry is recorded as failed.
+  // Entry audit facts wait for the transaction's outcome and become one AuditEvent for the whole transaction,
+  // listing every patient and resource it touched; a rolled-back transaction is recorded as failed.
   const auditPending: AuditFacts[] = [];
+  const record = (status: number): void => {
+    const first = auditPending[0];
+    if (!first || !ctx.services.audit) return;
+    const interactions = [...new Set(auditPending.map((f) => f.interaction))].join(',');
+    ctx.services.audit.record(
+      buildAuditEvent({ ...first, interaction: 'transaction', method: 'POST', query: `transaction: ${interactions}`, status, resources: auditPending.flatMap((f) => f.resources) }),
+    );
+  };
   try {
     const res = await runTransaction(req, ctx, dispatch, entries, auditPending);
-    for (const f of auditPending) ctx.services.audit?.record(buildAuditEvent(f));
+    record(200);
     return res;
   } catch (err) {
-    const status = err instanceof FhirError ? err.status : 500;
-    for (const f of auditPending) ctx.services.audit?.record(buildAuditEvent({ ...f, status: f.status < 400 ? status : f.status }));
+    record(err instanceof FhirError ? err.status : 500);
     throw err;
   }
 }

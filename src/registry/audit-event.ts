@@ -31,9 +31,9 @@ export interface AuditFacts {
 }
 
 /** Largest number of entities recorded for one event (searches can return many). */
-const MAX_ENTITIES = 200;
+const MAX_ENTITIES = 2000;
 
-const ACTION: Record<string, AuditEvent['action']> = { create: 'C', read: 'R', vread: 'R', 'search-type': 'E', 'search-system': 'E', update: 'U', patch: 'U', delete: 'D' };
+const ACTION: Record<string, AuditEvent['action']> = { transaction: 'E', create: 'C', read: 'R', vread: 'R', 'search-type': 'E', 'search-system': 'E', update: 'U', patch: 'U', delete: 'D' };
 
 /**
  * The patients a resource is about: itself for a Patient, else its `patient` / `subject` reference.

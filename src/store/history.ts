@@ -54,7 +54,10 @@ export async function readHistory(db: Db, q: HistoryQuery): Promise<HistoryPage>
     where.push(`last_updated <= $${params.length}::timestamptz`);
   }
   const cond = where.join(' AND ');
-  const totalRows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resource_history WHERE ${cond}`, params);
+  // Every version: the current ones in `resource` and the replaced ones in `resource_history`.
+  const versions = `(SELECT resource_type, id, version_id, last_updated, deleted, method, content FROM resource WHERE ${cond}
+    UNION ALL SELECT resource_type, id, version_id, last_updated, deleted, method, content FROM resource_history WHERE ${cond}) v`;
+  const totalRows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${versions}`, params);
   params.push(q.count, q.offset);
   const rows = await db.query<{
     resource_type: string;
@@ -65,8 +68,8 @@ export async function readHistory(db: Db, q: HistoryQuery): Promise<HistoryPage>
     method: string;
     content: string | null;
   }>(
-    `SELECT resource_type, id, version_id, last_updated, deleted, method, content::text AS content FROM resource_history
-     WHERE ${cond} ORDER BY last_updated DESC, id, version_id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    `SELECT resource_type, id, version_id, last_updated, deleted, method, content::text AS content FROM ${versions}
+     ORDER BY last_updated DESC, id, version_id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
   return {

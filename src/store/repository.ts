@@ -6,7 +6,7 @@ import type { SearchRequest } from '../fhir/search/search-request.ts';
 import type { Db } from './db.ts';
 import { readHistory, type HistoryQuery, type HistoryPage } from './history.ts';
 import { extractIndexRows } from './search/indexer.ts';
-import { runSearch, type SearchResult } from './search/run-search.ts';
+import { explainSearch, runSearch, type SearchResult } from './search/run-search.ts';
 import { WriteBuffer } from './write-buffer.ts';
 import { emptyIndexRows } from './search/index-rows.ts';
 
@@ -252,7 +252,8 @@ export class Repository {
   async readVersion<T extends Resource = Resource>(type: string, id: string, versionId: number): Promise<T> {
     await this.flush();
     const rows = await this.db.query<{ content: string | null; deleted: boolean }>(
-      'SELECT content::text AS content, deleted FROM resource_history WHERE resource_type = $1 AND id = $2 AND version_id = $3',
+      `SELECT content::text AS content, deleted FROM resource WHERE resource_type = $1 AND id = $2 AND version_id = $3
+       UNION ALL SELECT content::text AS content, deleted FROM resource_history WHERE resource_type = $1 AND id = $2 AND version_id = $3`,
       [type, id, versionId],
     );
     const row = rows[0];
@@ -279,6 +280,15 @@ export class Repository {
   async search(request: SearchRequest): Promise<SearchResult> {
     await this.flush();
     return runSearch(this.db, this.ctx, request);
+  }
+
+  /**
+   * Explains a search's first-page statement with EXPLAIN ANALYZE.
+   * @param request - the parsed search.
+   * @returns the plan.
+   */
+  async explainSearch(request: SearchRequest): Promise<string> {
+    return explainSearch(this.db, this.ctx, request);
   }
 
   /**

@@ -43,23 +43,42 @@ export class WriteBuffer {
     if (!this.pending.length) return;
     const versions = this.pending;
     this.pending = [];
-    // The current-version table gets the last version of each resource; history gets all of them.
+    // The current-version table gets the last version of each resource. History gets the versions they replace:
+    // the stored current version of a resource written before (copied inside the database), and any
+    // intermediate versions written in this same unit of work.
     const latest = new Map<string, PendingVersion>();
     for (const v of versions) latest.set(`${v.resourceType}/${v.id}`, v);
     const current = [...latest.values()];
-
-    await db.query(
-      `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
-       SELECT t, i, v, u, d, c::jsonb FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::bool[], $6::text[]) AS x(t, i, v, u, d, c)
-       ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id,
-         last_updated = EXCLUDED.last_updated, deleted = EXCLUDED.deleted, content = EXCLUDED.content`,
-      columns(current, (v) => [v.resourceType, v.id, v.versionId, v.lastUpdated, v.deleted, v.content]),
-    );
-    await db.query(
-      `INSERT INTO resource_history (resource_type, id, version_id, last_updated, deleted, method, content)
-       SELECT t, i, v, u, d, m, c::jsonb FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::bool[], $6::text[], $7::text[]) AS x(t, i, v, u, d, m, c)`,
-      columns(versions, (v) => [v.resourceType, v.id, v.versionId, v.lastUpdated, v.deleted, v.method, v.content]),
-    );
+    const intermediate = versions.filter((v) => latest.get(`${v.resourceType}/${v.id}`) !== v);
+    const replaced = current.filter((v) => v.replaces);
+    if (replaced.length) {
+      await db.query(
+        `INSERT INTO resource_history (resource_type, id, version_id, last_updated, deleted, method, content)
+         SELECT r.resource_type, r.id, r.version_id, r.last_updated, r.deleted, r.method, r.content
+         FROM resource r JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.resource_type = k.t AND r.id = k.i`,
+        columns(replaced, (v) => [v.resourceType, v.id]),
+      );
+    }
+    if (intermediate.length) {
+      await db.query(
+        `INSERT INTO resource_history (resource_type, id, version_id, last_updated, deleted, method, content)
+         SELECT t, i, v, u, d, m, c::jsonb FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::bool[], $6::text[], $7::text[]) AS x(t, i, v, u, d, m, c)`,
+        columns(intermediate, (v) => [v.resourceType, v.id, v.versionId, v.lastUpdated, v.deleted, v.method, v.content]),
+      );
+    }
+    const fresh = current.filter((v) => !v.replaces && !intermediate.some((i) => i.resourceType === v.resourceType && i.id === v.id));
+    const upserts = current.filter((v) => !fresh.includes(v));
+    const insertSql = `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, method, content)
+       SELECT t, i, v, u, d, m, c::jsonb FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::bool[], $6::text[], $7::text[]) AS x(t, i, v, u, d, m, c)`;
+    const pick = (v: PendingVersion): SqlValue[] => [v.resourceType, v.id, v.versionId, v.lastUpdated, v.deleted, v.method, v.content];
+    if (fresh.length) await db.query(insertSql, columns(fresh, pick));
+    if (upserts.length) {
+      await db.query(
+        `${insertSql} ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated,
+           deleted = EXCLUDED.deleted, method = EXCLUDED.method, content = EXCLUDED.content`,
+        columns(upserts, pick),
+      );
+    }
     await deleteIndexRows(db, current.filter((v) => v.replaces));
     await insertIndexRows(db, current);
   }

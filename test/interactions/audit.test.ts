@@ -44,8 +44,8 @@ describe('audit trail', () => {
       ],
     };
     assert.equal((await request('POST', '/fhir', bundle)).status, 400);
-    const update = (await auditFor(ref)).find((e) => e.subtype?.[0]?.code === 'update');
-    assert.equal(update?.outcome, '4');
+    const update = (await auditFor(ref)).find((e) => e.subtype?.[0]?.code === 'transaction');
+    assert.equal(update?.outcome, '4', 'the transaction touching the patient is recorded as failed');
     const id = update?.id as string;
     assert.equal((await request('PUT', `/fhir/AuditEvent/${id}`, update)).status, 405);
     assert.equal((await request('DELETE', `/fhir/AuditEvent/${id}`)).status, 405);

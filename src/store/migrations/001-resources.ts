@@ -1,6 +1,8 @@
 /**
  * Resources and their versions. `resource` holds the current version of every resource (a deleted one keeps a
- * row with `deleted = true` so reads can answer 410 Gone); `resource_history` holds every version ever written.
+ * row with `deleted = true` so reads can answer 410 Gone); `resource_history` holds every earlier version, moved
+ * there when a newer one replaces it. History is the union of both, and a resource written once (most
+ * immunizations) is stored once.
  * Search values live in one index table per search-parameter type (https://hl7.org/fhir/R4/search.html#ptypes),
  * filled on write, so searches never scan JSON.
  */
@@ -11,6 +13,7 @@ CREATE TABLE resource (
   version_id integer NOT NULL,
   last_updated timestamptz NOT NULL,
   deleted boolean NOT NULL DEFAULT false,
+  method text NOT NULL DEFAULT 'POST',
   content jsonb,
   PRIMARY KEY (resource_type, id)
 );

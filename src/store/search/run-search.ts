@@ -72,6 +72,24 @@ export function buildWhere(ctx: StoreContext, request: SearchRequest, params: Sq
 }
 
 /**
+ * The EXPLAIN ANALYZE of a search's first-page statement (for benchmarks and diagnosing slow searches).
+ * @param db - the database.
+ * @param ctx - store context.
+ * @param request - the parsed search.
+ * @returns the plan text.
+ */
+export async function explainSearch(db: Db, ctx: StoreContext, request: SearchRequest): Promise<string> {
+  const params = new SqlParams();
+  const where = buildWhere(ctx, request, params);
+  const order = [...request.sort.map((s) => sortExpression(s, params)), 'r.id ASC'].join(', ');
+  const rows = await db.query<{ 'QUERY PLAN': string }>(
+    `EXPLAIN (ANALYZE, BUFFERS) SELECT r.content::text AS content FROM resource r WHERE ${where} ORDER BY ${order} LIMIT ${params.add(request.count + 1)}`,
+    params.values,
+  );
+  return rows.map((r) => r['QUERY PLAN']).join('\n');
+}
+
+/**
  * Runs a search: one statement for the page (one row more than asked, to know whether a next page exists), one for
  * the total when requested, then the includes.
  * @param db - the database.

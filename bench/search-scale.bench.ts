@@ -1,0 +1,147 @@
+import type { ImmunizationRecommendation, Patient, Resource } from '@medplum/fhirtypes';
+import pg from 'pg';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createCore } from '../src/core.ts';
+import { parseSearchRequest } from '../src/fhir/search/parse-search-request.ts';
+import { printResults, runLoad, type LoadResult } from './lib/load.ts';
+import { generatePopulationBatches } from './population/index.ts';
+
+const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 1_000_000);
+const IMMS_PER_PATIENT = Number(process.env.BENCH_IMMS_PER_PATIENT ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const BATCH = 2000;
+
+/** A simple stored forecast per patient, so ImmunizationRecommendation searches run against a realistic table. */
+function recommendationFor(p: Patient): ImmunizationRecommendation {
+  return {
+    resourceType: 'ImmunizationRecommendation',
+    id: `rec-${p.id}`,
+    patient: { reference: `Patient/${p.id}` },
+    date: '2026-01-01',
+    recommendation: [
+      {
+        vaccineCode: [{ coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '88' }] }],
+        forecastStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/immunization-recommendation-status', code: 'due' }] },
+        dateCriterion: [{ code: { coding: [{ system: 'http://loinc.org', code: '30980-7' }] }, value: '2026-10-01' }],
+      },
+    ],
+  };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const c = new pg.Client(process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  await c.connect();
+  await c.query(sql);
+  await c.end();
+}
+
+/**
+ * Loads the synthetic population through the store's normal write path (index extraction, set-based writes, every
+ * version kept) without HTTP or validation (the generator's output is known-valid), two batches in flight so the
+ * database and the indexer work at once.
+ * @returns resources loaded and seconds taken.
+ */
+async function loadPopulation(databaseUrl: string): Promise<{ count: number; seconds: number }> {
+  const core = await createCore(loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }));
+  const started = Date.now();
+  let count = 0;
+  const inFlight = new Set<Promise<void>>();
+  for (const batch of generatePopulationBatches({ seed: 20261123, patients: PATIENTS, immunizationsPerPatient: IMMS_PER_PATIENT }, BATCH)) {
+    const extra: Resource[] = batch.filter((r): r is Patient => r.resourceType === 'Patient').map(recommendationFor);
+    const all = [...batch, ...extra];
+    const job = core.repo
+      .transaction(async (tx) => {
+        for (const r of all) await tx.createResource(r, r.id);
+      })
+      .then(() => {
+        count += all.length;
+        if (count % 100_000 < all.length) {
+          const s = (Date.now() - started) / 1000;
+          process.stderr.write(`\r  loaded ${count} resources, ${(count / s).toFixed(0)}/s   `);
+        }
+      });
+    inFlight.add(job);
+    void job.finally(() => inFlight.delete(job));
+    if (inFlight.size >= 2) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  const seconds = (Date.now() - started) / 1000;
+  process.stderr.write('\n');
+  await core.db.query('ANALYZE');
+  await core.close();
+  return { count, seconds };
+}
+
+interface Sample {
+  id: string;
+  family: string;
+  given: string;
+  birthDate: string;
+  identifier: string;
+}
+
+async function samplePatients(databaseUrl: string): Promise<Sample[]> {
+  const c = new pg.Client(databaseUrl);
+  await c.connect();
+  const rows = await c.query<{ content: Patient }>(`SELECT content FROM resource TABLESAMPLE SYSTEM (1) WHERE resource_type = 'Patient' LIMIT 2000`);
+  await c.end();
+  return rows.rows.map(({ content: p }) => ({
+    id: p.id as string,
+    family: p.name?.[0]?.family ?? '',
+    given: p.name?.[0]?.given?.[0] ?? '',
+    birthDate: p.birthDate ?? '',
+    identifier: `${p.identifier?.[0]?.system}|${p.identifier?.[0]?.value}`,
+  }));
+}
+
+/** Loads a state-scale population into PostgreSQL and measures the common registry queries over HTTP. */
+export async function runSearchScaleBench(): Promise<void> {
+  let url = process.env.BENCH_SCALE_DATABASE_URL;
+  if (!url) {
+    const name = `iis_scale_${Date.now()}`;
+    await adminQuery(`CREATE DATABASE ${name}`);
+    url = (process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres').replace(/\/[^/]*$/, `/${name}`);
+    console.log(`\nLoading ${PATIENTS} patients (~${IMMS_PER_PATIENT} immunizations each, plus one recommendation) into ${name}`);
+    const load = await loadPopulation(url);
+    console.log(`load: ${load.count} resources in ${load.seconds.toFixed(0)} s = ${(load.count / load.seconds).toFixed(0)} resources/s`);
+    console.log(`(keep it for later runs: BENCH_SCALE_DATABASE_URL=${url})`);
+  }
+  const samples = await samplePatients(url);
+  const pick = (): Sample => samples[Math.floor(Math.random() * samples.length)] as Sample;
+  const registry = await buildApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false' }));
+  const address = await registry.app.listen({ port: 0, host: '127.0.0.1' });
+  const cvx = ['20', '10', '08', '116', '133', '03', '21', '83', '88', '115', '62', '114', '208'];
+  const queries: [string, () => string][] = [
+    ['Patient by identifier', () => `/fhir/Patient?identifier=${encodeURIComponent(pick().identifier)}`],
+    ['Patient by family+given+birthdate', () => {
+      const s = pick();
+      return `/fhir/Patient?family=${encodeURIComponent(s.family)}&given=${encodeURIComponent(s.given)}&birthdate=${s.birthDate}`;
+    }],
+    ['Patient by phonetic name', () => `/fhir/Patient?phonetic=${encodeURIComponent(pick().family)}&birthdate=${pick().birthDate.slice(0, 4)}`],
+    ['Immunization by patient +_include', () => `/fhir/Immunization?patient=${pick().id}&_include=Immunization:patient`],
+    ['Immunization by vaccine-code+date', () => {
+      const y = 2015 + Math.floor(Math.random() * 10);
+      const m = String(1 + Math.floor(Math.random() * 12)).padStart(2, '0');
+      return `/fhir/Immunization?vaccine-code=${cvx[Math.floor(Math.random() * cvx.length)]}&date=ge${y}-${m}-01&date=lt${y}-${m}-08`;
+    }],
+    ['ImmunizationRecommendation by patient', () => `/fhir/ImmunizationRecommendation?patient=${pick().id}`],
+    ['Immunization?patient.identifier= (chain)', () => `/fhir/Immunization?patient.identifier=${encodeURIComponent(pick().identifier)}`],
+  ];
+  const rows: (LoadResult & { extra?: string })[] = [];
+  for (const [name, next] of queries) {
+    const single = await runLoad({ name: `${name} (1 conn)`, url: address, connections: 1, seconds: Math.max(3, SECONDS / 2), next: () => ({ path: next() }) });
+    const loaded = await runLoad({ name: `${name} (10 conn)`, url: address, connections: 10, seconds: SECONDS, next: () => ({ path: next() }) });
+    rows.push(single, loaded);
+  }
+  const count = await registry.db.query<{ n: number }>('SELECT count(*)::int AS n FROM resource');
+  printResults(`Search at scale on PostgreSQL (${count[0]?.n} resources; latency with 1 connection, throughput with 10)`, rows);
+  console.log('\nQuery plans (EXPLAIN ANALYZE of one sample of each):');
+  for (const [name, next] of queries) {
+    const path = next();
+    const [typePath, qs = ''] = path.replace('/fhir/', '').split('?');
+    const request = parseSearchRequest(registry.services.searchParameters, [typePath as string], [...new URLSearchParams(qs).entries()]);
+    console.log(`\n-- ${name}: ${path}\n${await registry.repo.explainSearch(request)}`);
+  }
+  await registry.close();
+}
