@@ -54,8 +54,15 @@ const RSV_ADULT_FROM = D('2023-08-01');
 const COVID_FROM_SEASON = 2023;
 const ADULT_HEPB_FROM = D('2022-04-01');
 
-/** Chooses the product of a series for a dose given on `day` to a person aged `ageYears`. */
-function chooseProduct(series: SeriesKey, day: number, ageYears: number, pref: 0 | 1): VaccineProduct {
+/**
+ * Chooses the product of a series as a clinic would on that day, for that age.
+ * @param series - schedule series.
+ * @param day - epoch day of administration.
+ * @param ageYears - age at administration.
+ * @param pref - clinic brand preference.
+ * @returns the product.
+ */
+export function chooseProduct(series: SeriesKey, day: number, ageYears: number, pref: 0 | 1): VaccineProduct {
   const p = PRODUCTS;
   switch (series) {
     case 'hepb': return ageYears >= 19 ? p.engerixAdult : pref === 0 ? p.recombivaxPeds : p.engerixPeds;
