@@ -1,7 +1,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateResource } from '@medplum/core';
-import type { Bundle, Immunization, Organization, Patient, Practitioner, RelatedPerson, Resource } from '@medplum/fhirtypes';
+import type { Immunization, Organization, Patient, Practitioner, RelatedPerson, Resource } from '@medplum/fhirtypes';
 import { loadR4Definitions } from '../../src/fhir/definitions.ts';
 import { generateDemoBundle, isValidNpi, PRODUCTS, toEpochDay, ageInYears } from '../../src/registry/demo/index.ts';
 
