@@ -5,7 +5,7 @@
  * later at each visit and drops some doses. This is a generator of plausible histories, not a forecaster.
  */
 import type { Prng } from './prng.ts';
-import { DAYS_PER_YEAR, addYears, toEpochDay } from './dates.ts';
+import { DAYS_PER_YEAR, toEpochDay } from './dates.ts';
 import { PRODUCTS, type SeriesKey, type VaccineProduct } from './vaccine-products.ts';
 
 /** How closely a person followed the schedule. */
@@ -40,6 +40,10 @@ export interface ScheduleInput {
 export const REGISTRY_START_DAY = toEpochDay('2010-06-01');
 
 const D = (iso: string): number => toEpochDay(iso);
+/** Birthday-ish day `years` after `day`; the ±1 day error is far below the schedule jitter and avoids Date objects. */
+const addYears = (day: number, years: number): number => day + Math.round(years * DAYS_PER_YEAR);
+/** 1 September of a year (flu season start) without parsing strings in the hot loop. */
+const septemberFirst = (year: number): number => Date.UTC(year, 8, 1) / 86_400_000;
 const PCV15_20_FROM = D('2023-07-01');
 const FLU_QUAD_FROM = D('2013-07-01');
 const FLU_TRI_AGAIN_FROM = D('2024-07-01');
@@ -205,7 +209,7 @@ function planSeasonalDoses(rng: Prng, input: ScheduleInput, give: (s: SeriesKey,
   const last = new Date(today * 86_400_000).getUTCFullYear();
   let fluSeasons = 0;
   for (let year = first; year <= last; year += 1) {
-    const seasonStart = D(`${year}-09-01`);
+    const seasonStart = septemberFirst(year);
     const day = seasonStart + rng.int(10, 100);
     const age = (day - birthDay) / DAYS_PER_YEAR;
     if (age < 0.5) {
