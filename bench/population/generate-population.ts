@@ -105,7 +105,9 @@ export function* generatePopulation(options: PopulationOptions): Generator<Resou
   let index = 0;
   let immunizationCount = 0;
   while (index < patients) {
-    const twins = index + 1 < patients && rng.chance(TWIN_RATE);
+    // Always draw, so that a shorter run is a prefix of a longer one with the same seed (except its last family).
+    const twinDraw = rng.chance(TWIN_RATE);
+    const twins = twinDraw && index + 1 < patients;
     const ageYear = searchCumulative(AGE_CUMULATIVE, rng.next());
     const birthDay = today - Math.floor((ageYear + rng.next()) * DAYS_PER_YEAR);
     const family = rng.chance(HYPHEN_RATE) ? `${drawSurname(rng.next())}-${drawSurname(rng.next())}` : drawSurname(rng.next());
