@@ -5,9 +5,13 @@
 
 /** A town, its ZIP code, the usual telephone area code, and a relative population weight. */
 export interface CtTown {
+  /** Town name. */
   readonly city: string;
+  /** A ZIP code of the town. */
   readonly zip: string;
+  /** Telephone area code. */
   readonly areaCode: string;
+  /** Relative population weight (thousands of residents). */
   readonly weight: number;
 }
 

@@ -9,12 +9,17 @@ import {
 
 /** What an Immunization needs to know about its patient and the clinic that gave the dose. */
 export interface DoseContext {
+  /** Full URL of the patient entry. */
   readonly patientUrl: string;
+  /** Epoch day of birth. */
   readonly birthDay: number;
+  /** Epoch day of "today". */
   readonly today: number;
   /** VFC eligibility while a child (adults are always V01). */
   readonly childEligibility: VfcCode;
+  /** Full URL of the clinic Location. */
   readonly locationUrl: string;
+  /** Full URLs of the clinic's practitioners (administering providers). */
   readonly practitionerUrls: readonly string[];
   /** Doses before this day were given elsewhere and reported from a written record. */
   readonly historicalBefore: number;

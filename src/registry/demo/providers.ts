@@ -9,7 +9,9 @@ import { fictionalPhone } from './ct-places.ts';
 
 /** A bundle entry under construction: a `urn:uuid:` full URL and its resource. */
 export interface DemoEntry {
+  /** `urn:uuid:` full URL that other entries reference. */
   readonly fullUrl: string;
+  /** The resource, without an id (the server assigns one). */
   readonly resource: Resource;
 }
 
@@ -35,9 +37,13 @@ export interface DemoClinic {
 
 /** Everything {@link buildProviders} creates. */
 export interface DemoProviders {
+  /** Every entry created, in bundle order. */
   readonly entries: DemoEntry[];
+  /** The four clinics. */
   readonly clinics: readonly DemoClinic[];
+  /** Full URL of the state health department Organization. */
   readonly healthDepartmentUrl: string;
+  /** Full URLs of the school Organizations. */
   readonly schoolUrls: readonly string[];
 }
 
