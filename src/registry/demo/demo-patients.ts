@@ -12,10 +12,15 @@ import { DEMO_FEMALE_NAMES, DEMO_MALE_NAMES, DEMO_SURNAMES } from './demo-names.
 
 /** Who a demo patient is, before any resource is built. */
 export interface DemoPatientSpec {
+  /** Age in days on "today". */
   readonly ageDays: number;
+  /** Administrative gender. */
   readonly gender: 'male' | 'female';
+  /** Given names (first, then middle). */
   readonly given: readonly string[];
+  /** Family name. */
   readonly family: string;
+  /** Schedule adherence. */
   readonly adherence: Adherence;
   /** Index into the clinic list. */
   readonly clinic: number;
