@@ -30,6 +30,7 @@ export interface PopulationOptions {
 }
 
 const TWIN_RATE = 0.016;
+const MOTHERS_MAIDEN_NAME_URL = 'http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName';
 const HYPHEN_RATE = 0.03;
 
 /** Age weights per year 0..90: flat to 64, then tapering, as in a state population pyramid. */
@@ -120,6 +121,8 @@ export function* generatePopulation(options: PopulationOptions): Generator<Resou
     const e = rng.next();
     const eligibility: VfcCode = e < 0.38 ? 'V02' : e < 0.43 ? 'V03' : e < 0.44 ? 'V04' : e < 0.47 ? 'V05' : 'V01';
     const preference: 0 | 1 = rng.chance(0.5) ? 0 : 1;
+    // Mother's maiden name is a classic IIS matching field; about a third of records carry it.
+    const maidenName = rng.chance(0.35) ? drawSurname(rng.next()) : undefined;
     for (let t = 0; t < (twins ? 2 : 1); t += 1) {
       const id = populationPatientId(seed, index);
       const gender = rng.chance(0.5) ? 'female' : 'male';
@@ -139,6 +142,7 @@ export function* generatePopulation(options: PopulationOptions): Generator<Resou
         gender, birthDate: fromEpochDay(birthDay), address: [address],
       };
       if (twins) patient.multipleBirthInteger = t + 1;
+      if (maidenName) patient.extension = [{ url: MOTHERS_MAIDEN_NAME_URL, valueString: maidenName }];
       yield patient;
       const reference = `Patient/${id}`;
       for (const dose of planDoses(rng, { birthDay, today, adherence, preference })) {

@@ -5,9 +5,9 @@
 import { formatUuid, mixUint32 } from '../../src/registry/demo/prng.ts';
 import { MRN_SYSTEM_PREFIX, STATE_REGISTRY_SYSTEM } from '../../src/registry/demo/identifiers.ts';
 
-/** Clinics whose MRN systems the population uses. */
+/** Clinics (all-ages practices) whose MRN systems the population uses. */
 export const POPULATION_CLINICS: readonly string[] = [
-  'riverbend-peds', 'shoreline-fm', 'quarry-hill-chc', 'elmwood-im', 'harbor-health', 'northwest-hills-peds',
+  'capitol-health', 'shoreline-fm', 'quarry-hill-chc', 'harbor-health', 'northwest-hills-health', 'valley-community-health',
 ];
 
 const KIND_PATIENT = 1;
