@@ -11,7 +11,7 @@ import { handleFhirRequest } from '../../interactions/router.ts';
 export async function seedDemoDataIfEmpty(core: Core): Promise<number> {
   const rows = await core.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resource WHERE resource_type = 'Patient'`);
   if ((rows[0]?.n ?? 0) > 0) return 0;
-  const { generateDemoBundle } = await import('./generate-demo-data.ts');
+  const { generateDemoBundle } = await import('./index.ts');
   const bundle: Bundle = generateDemoBundle();
   const res = await handleFhirRequest(
     { method: 'POST', path: '', query: [], headers: { prefer: 'return=minimal' }, body: bundle },
