@@ -46,11 +46,13 @@ CREATE TABLE sp_token (
 CREATE INDEX sp_token_lookup_idx ON sp_token (resource_type, code, value, system);
 CREATE INDEX sp_token_owner_idx ON sp_token (resource_type, resource_id);
 
+-- narrow: the value spans at most one day (a date, dateTime or instant of day precision or finer). Searches give
+-- narrow values a tight range on low, so "date between X and Y" is an index range scan however large the table.
 CREATE TABLE sp_date (
   resource_type text NOT NULL, resource_id text NOT NULL, code text NOT NULL,
-  low timestamptz NOT NULL, high timestamptz NOT NULL
+  low timestamptz NOT NULL, high timestamptz NOT NULL, narrow boolean NOT NULL
 );
-CREATE INDEX sp_date_lookup_idx ON sp_date (resource_type, code, low, high);
+CREATE INDEX sp_date_lookup_idx ON sp_date (resource_type, code, narrow, low);
 CREATE INDEX sp_date_owner_idx ON sp_date (resource_type, resource_id);
 
 CREATE TABLE sp_reference (

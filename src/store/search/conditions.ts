@@ -2,7 +2,7 @@ import type { SearchFilter } from '../../fhir/search/search-request.ts';
 import { splitPrefix } from '../../fhir/search/validate-values.ts';
 import { dateRange, type DateRange } from '../../fhir/search/date-range.ts';
 import type { Owner, SqlParams } from '../sql.ts';
-import { rangeComparison } from './params/date-param.ts';
+import { combinedDateCondition, rangeComparison } from './params/date-param.ts';
 import { PARAM_HANDLERS } from './params/index.ts';
 import type { ConditionContext } from './params/types.ts';
 
@@ -39,16 +39,18 @@ export class ConditionBuilder {
     if (filter.has) {
       const h = this.ctx.alias('h');
       const { sourceType, referenceCode, filter: inner } = filter.has;
-      return `EXISTS (SELECT 1 FROM sp_reference ${h} WHERE ${h}.resource_type = ${p.add(sourceType)} AND ${h}.code = ${p.add(referenceCode)}
+      const src = p.add(sourceType);
+      return `EXISTS (SELECT 1 FROM sp_reference ${h} WHERE ${h}.resource_type = ${src} AND ${h}.code = ${p.add(referenceCode)}
         AND ${h}.target_type = ${owner.type} AND ${h}.target_id = ${owner.id}
-        AND ${this.filter(inner, { type: `${h}.resource_type`, id: `${h}.resource_id` })})`;
+        AND ${this.filter(inner, { type: src, id: `${h}.resource_id` })})`;
     }
     if (filter.chain) {
       const c = this.ctx.alias('c');
       const { targetType, filter: inner } = filter.chain;
+      const target = p.add(targetType);
       return `EXISTS (SELECT 1 FROM sp_reference ${c} WHERE ${c}.resource_type = ${owner.type} AND ${c}.resource_id = ${owner.id}
-        AND ${c}.code = ${p.add(filter.code)} AND ${c}.target_type = ${p.add(targetType)}
-        AND ${this.filter(inner, { type: `${c}.target_type`, id: `${c}.target_id` })})`;
+        AND ${c}.code = ${p.add(filter.code)} AND ${c}.target_type = ${target}
+        AND ${this.filter(inner, { type: target, id: `${c}.target_id` })})`;
     }
     if (filter.code === '_id') return this.idCondition(filter, owner);
     if (filter.code === '_lastUpdated') return this.lastUpdatedCondition(filter, owner, lastUpdated);
@@ -64,6 +66,34 @@ export class ConditionBuilder {
     const inner: typeof filter = filter.modifier === 'not' ? { ...filter, modifier: undefined } : filter;
     const exists = `EXISTS (SELECT 1 FROM ${handler.table} ${t} WHERE ${join} AND ${handler.condition(inner, t, this.ctx)})`;
     return filter.modifier === 'not' ? `NOT ${exists}` : exists;
+  }
+
+  /**
+   * The conditions of all filters, AND-ed: plain date filters on the same parameter are tested against one stored
+   * value together, so a date window is a single index range scan.
+   * @param filters - AND-ed filters.
+   * @param owner - the resource tested.
+   * @param lastUpdated - SQL of the owner's last_updated column.
+   * @returns one condition per group.
+   */
+  filters(filters: SearchFilter[], owner: Owner, lastUpdated?: string): string[] {
+    const groups = new Map<string, SearchFilter[]>();
+    const out: string[] = [];
+    for (const f of filters) {
+      if (f.def.type === 'date' && !f.modifier && !f.chain && !f.has && f.code !== '_lastUpdated') {
+        const g = groups.get(f.code) ?? [];
+        if (!g.length) groups.set(f.code, g);
+        g.push(f);
+      } else {
+        out.push(this.filter(f, owner, lastUpdated));
+      }
+    }
+    for (const [code, group] of groups) {
+      const t = this.ctx.alias('t');
+      out.push(`EXISTS (SELECT 1 FROM sp_date ${t} WHERE ${t}.resource_type = ${owner.type} AND ${t}.resource_id = ${owner.id}
+        AND ${t}.code = ${this.params.add(code)} AND ${combinedDateCondition(group, t, this.ctx)})`);
+    }
+    return out;
   }
 
   private idCondition(filter: SearchFilter, owner: Owner): string {

@@ -2,7 +2,7 @@
 export interface IndexRows {
   string: [code: string, value: string, norm: string][];
   token: [code: string, system: string | null, value: string | null, display: string | null, typeSystem: string | null, typeCode: string | null][];
-  date: [code: string, low: string, high: string][];
+  date: [code: string, low: string, high: string, narrow: boolean][];
   reference: [code: string, targetType: string | null, targetId: string | null, targetUrl: string | null][];
   number: [code: string, low: number, high: number][];
   quantity: [code: string, low: number, high: number, system: string | null, unit: string | null][];
@@ -18,7 +18,7 @@ export function emptyIndexRows(): IndexRows {
 export const INDEX_COLUMNS: { [K in keyof IndexRows]: { table: string; columns: string[]; types: string[] } } = {
   string: { table: 'sp_string', columns: ['code', 'value', 'norm'], types: ['text', 'text', 'text'] },
   token: { table: 'sp_token', columns: ['code', 'system', 'value', 'display', 'type_system', 'type_code'], types: ['text', 'text', 'text', 'text', 'text', 'text'] },
-  date: { table: 'sp_date', columns: ['code', 'low', 'high'], types: ['text', 'timestamptz', 'timestamptz'] },
+  date: { table: 'sp_date', columns: ['code', 'low', 'high', 'narrow'], types: ['text', 'timestamptz', 'timestamptz', 'bool'] },
   reference: { table: 'sp_reference', columns: ['code', 'target_type', 'target_id', 'target_url'], types: ['text', 'text', 'text', 'text'] },
   number: { table: 'sp_number', columns: ['code', 'low', 'high'], types: ['text', 'numeric', 'numeric'] },
   quantity: { table: 'sp_quantity', columns: ['code', 'low', 'high', 'system', 'unit'], types: ['text', 'numeric', 'numeric', 'text', 'text'] },

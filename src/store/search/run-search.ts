@@ -60,14 +60,16 @@ function sortExpression(rule: SortRule, params: SqlParams): string {
  */
 export function buildWhere(ctx: StoreContext, request: SearchRequest, params: SqlParams): string {
   const builder = new ConditionBuilder(params, ctx.baseUrl);
-  const owner = { type: 'r.resource_type', id: 'r.id' };
-  const where = [`r.resource_type = ANY(${params.add(request.resourceTypes)}::text[])`, 'NOT r.deleted'];
+  // With one type, conditions name it as a constant so index scans can start from (resource_type, code, value).
+  const single = request.resourceTypes.length === 1 ? `${params.add(request.resourceTypes[0] as string)}::text` : undefined;
+  const owner = { type: single ?? 'r.resource_type', id: 'r.id' };
+  const where = [single ? `r.resource_type = ${single}` : `r.resource_type = ANY(${params.add(request.resourceTypes)}::text[])`, 'NOT r.deleted'];
   if (request.compartment) {
     const { type, id, codes } = request.compartment;
-    where.push(`EXISTS (SELECT 1 FROM sp_reference cp WHERE cp.resource_type = r.resource_type AND cp.resource_id = r.id
+    where.push(`EXISTS (SELECT 1 FROM sp_reference cp WHERE cp.resource_type = ${owner.type} AND cp.resource_id = r.id
       AND cp.code = ANY(${params.add(codes)}::text[]) AND cp.target_type = ${params.add(type)} AND cp.target_id = ${params.add(id)})`);
   }
-  for (const f of request.filters) where.push(builder.filter(f, owner, 'r.last_updated'));
+  where.push(...builder.filters(request.filters, owner, 'r.last_updated'));
   return where.join(' AND ');
 }
 
