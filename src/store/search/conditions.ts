@@ -14,10 +14,12 @@ export class ConditionBuilder {
   /**
    * @param params - the statement's parameter collector.
    * @param baseUrl - FHIR base URL of this server.
+   * @param narrowOnly - `Type.code` of date parameters known to hold only narrow values.
    */
   constructor(
     readonly params: SqlParams,
     baseUrl: string,
+    private readonly narrowOnly: Set<string> = new Set(),
   ) {
     this.ctx = {
       params,
@@ -91,7 +93,7 @@ export class ConditionBuilder {
     for (const [code, group] of groups) {
       const t = this.ctx.alias('t');
       out.push(`EXISTS (SELECT 1 FROM sp_date ${t} WHERE ${t}.resource_type = ${owner.type} AND ${t}.resource_id = ${owner.id}
-        AND ${t}.code = ${this.params.add(code)} AND ${combinedDateCondition(group, t, this.ctx)})`);
+        AND ${t}.code = ${this.params.add(code)} AND ${combinedDateCondition(group, t, this.ctx, this.narrowOnly.has(`${group[0]?.def.resourceType}.${code}`))})`);
     }
     return out;
   }

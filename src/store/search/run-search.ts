@@ -56,10 +56,11 @@ function sortExpression(rule: SortRule, params: SqlParams): string {
  * @param ctx - store context.
  * @param request - the search.
  * @param params - parameter collector.
+ * @param narrowOnly - date parameters known to hold only narrow values (see findNarrowOnly).
  * @returns the SQL condition.
  */
-export function buildWhere(ctx: StoreContext, request: SearchRequest, params: SqlParams): string {
-  const builder = new ConditionBuilder(params, ctx.baseUrl);
+export function buildWhere(ctx: StoreContext, request: SearchRequest, params: SqlParams, narrowOnly?: Set<string>): string {
+  const builder = new ConditionBuilder(params, ctx.baseUrl, narrowOnly);
   // With one type, conditions name it as a constant so index scans can start from (resource_type, code, value).
   const single = request.resourceTypes.length === 1 ? `${params.add(request.resourceTypes[0] as string)}::text` : undefined;
   const owner = { type: single ?? 'r.resource_type', id: 'r.id' };
@@ -74,6 +75,28 @@ export function buildWhere(ctx: StoreContext, request: SearchRequest, params: Sq
 }
 
 /**
+ * Which date parameters of a single-type search hold no value wider than a day: one index probe each. Their
+ * conditions can then be a plain range scan (see combinedDateCondition).
+ * @param db - the database.
+ * @param request - the search.
+ * @returns `Type.code` of those parameters.
+ */
+export async function findNarrowOnly(db: Db, request: SearchRequest): Promise<Set<string>> {
+  const out = new Set<string>();
+  if (request.resourceTypes.length !== 1) return out;
+  const type = request.resourceTypes[0] as string;
+  const codes = [...new Set(request.filters.filter((f) => f.def.type === 'date' && !f.modifier && !f.chain && !f.has && f.code !== '_lastUpdated').map((f) => f.code))];
+  for (const code of codes) {
+    const rows = await db.query<{ wide: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM sp_date WHERE resource_type = $1 AND code = $2 AND NOT narrow) AS wide',
+      [type, code],
+    );
+    if (!rows[0]?.wide) out.add(`${type}.${code}`);
+  }
+  return out;
+}
+
+/**
  * The EXPLAIN ANALYZE of a search's first-page statement (for benchmarks and diagnosing slow searches).
  * @param db - the database.
  * @param ctx - store context.
@@ -82,7 +105,7 @@ export function buildWhere(ctx: StoreContext, request: SearchRequest, params: Sq
  */
 export async function explainSearch(db: Db, ctx: StoreContext, request: SearchRequest): Promise<string> {
   const params = new SqlParams();
-  const where = buildWhere(ctx, request, params);
+  const where = buildWhere(ctx, request, params, await findNarrowOnly(db, request));
   const order = [...request.sort.map((s) => sortExpression(s, params)), 'r.id ASC'].join(', ');
   const rows = await db.query<{ 'QUERY PLAN': string }>(
     `EXPLAIN (ANALYZE, BUFFERS) SELECT r.content::text AS content FROM resource r WHERE ${where} ORDER BY ${order} LIMIT ${params.add(request.count + 1)}`,
@@ -101,7 +124,7 @@ export async function explainSearch(db: Db, ctx: StoreContext, request: SearchRe
  */
 export async function runSearch(db: Db, ctx: StoreContext, request: SearchRequest): Promise<SearchResult> {
   const params = new SqlParams();
-  const where = buildWhere(ctx, request, params);
+  const where = buildWhere(ctx, request, params, await findNarrowOnly(db, request));
   let total: number | undefined;
   if (request.total === 'accurate' || request.summary === 'count') {
     const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resource r WHERE ${where}`, params.values);

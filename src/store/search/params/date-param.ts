@@ -108,9 +108,10 @@ export function narrowBounds(prefix: string, s: DateRange): { lower?: number; up
  * @param filters - the filters (same code, no modifier).
  * @param t - alias of the sp_date row.
  * @param ctx - condition context.
+ * @param narrowOnly - true when no stored value of this parameter spans more than a day.
  * @returns the SQL condition.
  */
-export function combinedDateCondition(filters: SearchFilter[], t: string, ctx: ConditionContext): string {
+export function combinedDateCondition(filters: SearchFilter[], t: string, ctx: ConditionContext, narrowOnly = false): string {
   let lower = -Infinity;
   let upper = Infinity;
   const ands: string[] = [];
@@ -134,6 +135,8 @@ export function combinedDateCondition(filters: SearchFilter[], t: string, ctx: C
   if (Number.isFinite(lower)) hints.push(`${t}.low >= ${ctx.params.add(new Date(lower).toISOString())}::timestamptz`);
   if (Number.isFinite(upper)) hints.push(`${t}.low < ${ctx.params.add(new Date(upper).toISOString())}::timestamptz`);
   if (!hints.length) return all;
+  // When the parameter has no wide values at all, the narrow branch alone is exact and a plain range scan.
+  if (narrowOnly) return `${t}.narrow AND ${hints.join(' AND ')} AND ${all}`;
   return `((${t}.narrow AND ${hints.join(' AND ')} AND ${all}) OR (NOT ${t}.narrow AND ${all}))`;
 }
 
