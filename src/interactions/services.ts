@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { listR4Resources, loadR4Definitions, readR4Bundle } from '../fhir/definitions.ts';
 import { ResourceTypeRegistry } from '../fhir/resource-types.ts';
 import { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
-import { BasicValidator } from './basic-validator.ts';
+import { R4Validator } from '../fhir/r4-validator.ts';
 import { OperationRegistry } from './operations/registry.ts';
 import { validateOperation } from './operations/validate.ts';
 import type { ResourceValidator, Services } from './types.ts';
@@ -68,7 +68,7 @@ export function buildServices(options: ServicesOptions): Services {
     fhirBaseUrl: options.fhirBaseUrl,
     resourceTypes,
     searchParameters,
-    validator: options.validator ?? new BasicValidator(),
+    validator: options.validator ?? new R4Validator(),
     operations,
     patientCompartment: patientCompartment(resourceTypes.types()),
     version: pkg.version,
