@@ -35,6 +35,7 @@ export class R4Validator {
     extraTerminology: (ValueSet | CodeSystem)[] = [],
     private readonly profiles: ProfileCheck[] = [],
   ) {
+    this.profiles = [...profiles];
     this.expander = new ValueSetExpander([
       ...listR4Resources<ValueSet>('valuesets.json', 'ValueSet'),
       ...listR4Resources<CodeSystem>('valuesets.json', 'CodeSystem'),
@@ -43,6 +44,11 @@ export class R4Validator {
       ...extraTerminology,
     ]);
     this.bindings = new RequiredBindingChecker(this.expander);
+  }
+
+  /** @param check - a profile applied to every resource of its type from now on. */
+  addProfile(check: ProfileCheck): void {
+    this.profiles.push(check);
   }
 
   /**

@@ -1,10 +1,11 @@
-import type { CapabilityStatement, CompartmentDefinition, Resource, SearchParameter } from '@medplum/fhirtypes';
+import type { CapabilityStatement, CodeSystem, CompartmentDefinition, Resource, SearchParameter, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listR4Resources, loadR4Definitions, readR4Bundle } from '../fhir/definitions.ts';
 import { ResourceTypeRegistry } from '../fhir/resource-types.ts';
 import { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
+import { compileProfile } from '../fhir/profile-rules.ts';
 import { R4Validator } from '../fhir/r4-validator.ts';
 import { OperationRegistry } from './operations/registry.ts';
 import { validateOperation } from './operations/validate.ts';
@@ -63,12 +64,20 @@ export function buildServices(options: ServicesOptions): Services {
   );
   const operations = new OperationRegistry();
   operations.register(validateOperation);
+  const profiles = readResourceFolder('profiles');
+  const terminology = profiles.filter((r): r is ValueSet | CodeSystem => r.resourceType === 'ValueSet' || r.resourceType === 'CodeSystem');
+  const validator = options.validator ?? new R4Validator(terminology);
+  if (validator instanceof R4Validator) {
+    for (const sd of profiles.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition')) {
+      validator.addProfile(compileProfile(sd, validator.expander));
+    }
+  }
   const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
   return {
     fhirBaseUrl: options.fhirBaseUrl,
     resourceTypes,
     searchParameters,
-    validator: options.validator ?? new R4Validator(),
+    validator,
     operations,
     patientCompartment: patientCompartment(resourceTypes.types()),
     version: pkg.version,
