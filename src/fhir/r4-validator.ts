@@ -1,6 +1,7 @@
 import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { CodeSystem, OperationOutcomeIssue, Resource, ValueSet } from '@medplum/fhirtypes';
 import { listR4Resources } from './definitions.ts';
+import { findEmptyValues } from './empty-values.ts';
 import { RequiredBindingChecker } from './terminology/required-bindings.ts';
 import { ValueSetExpander } from './terminology/value-set-expander.ts';
 
@@ -65,6 +66,8 @@ export class R4Validator {
       if (!(err instanceof OperationOutcomeError)) throw err;
       for (const i of err.outcome.issue ?? []) (i.severity === 'error' || i.severity === 'fatal' ? base : warnings).push(i);
     }
+    const known = new Set(base.flatMap((i) => i.expression ?? []));
+    base.push(...findEmptyValues(resource).filter((i) => !known.has(i.expression?.[0] ?? '')));
     base.push(...this.bindings.check(resource));
     const wanted = new Set(options.profiles ?? []);
     const profile: OperationOutcomeIssue[] = [];
