@@ -20,6 +20,7 @@ export class AuditSink {
   private pending: AuditEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private closed = false;
 
   /**
    * @param repo - the repository to write with (outside any request's transaction).
@@ -32,6 +33,11 @@ export class AuditSink {
 
   /** @param event - an event to record. */
   record(event: AuditEvent): void {
+    if (this.closed) {
+      // A request that outlived shutdown (its client went away): its writes failed with the closed database too.
+      this.options.onError?.(new Error('audit event recorded after shutdown; not stored'));
+      return;
+    }
     this.pending.push(event);
     if (this.pending.length >= (this.options.batchSize ?? 200)) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 200);
@@ -59,5 +65,6 @@ export class AuditSink {
   /** Writes what is left; call before closing the database. */
   async close(): Promise<void> {
     await this.flush();
+    this.closed = true;
   }
 }
