@@ -95,7 +95,7 @@ function evaluateAgainst(target: SeriesDose, dose: AntigenDose, ps: PatientSerie
  */
 export function evaluateSeries(series: Series, antigen: AntigenData, doses: AntigenDose[], patient: PatientContext): PatientSeries {
   const ps: PatientSeries = {
-    series, antigen, targetStatus: [], satisfiedDates: [], evaluations: [], nextTarget: 0,
+    series, antigen, targetStatus: [], satisfiedDates: [], evaluations: [], nextTarget: 0, satisfiedCount: 0,
     forecast: { status: 'Not Complete', recommendedVaccines: [], reason: '' },
   };
   for (const dose of doses) {
@@ -111,7 +111,6 @@ export function evaluateSeries(series: Series, antigen: AntigenData, doses: Anti
         patient, antigen: antigen.name, referenceDate: dose.date, evaluated: ps.evaluations, antigenDoses: doses, current: dose,
       });
       if (!skip) break;
-      if (ps.nextTarget >= series.doses.length - 1 && target.recurring) { target = undefined; break; }
       ps.targetStatus[ps.nextTarget] = 'Skipped';
       ps.nextTarget += 1;
       target = targetDoseAt(series, ps.nextTarget);
@@ -125,7 +124,9 @@ export function evaluateSeries(series: Series, antigen: AntigenData, doses: Anti
     if (evaluation.status === 'Valid') {
       ps.targetStatus[ps.nextTarget] = 'Satisfied';
       ps.satisfiedDates[ps.nextTarget] = dose.date;
-      ps.nextTarget += 1;
+      ps.satisfiedCount += 1;
+      // A recurring target dose (e.g. annual influenza, Td boosters) stays the target until skipped.
+      if (!target.recurring) ps.nextTarget += 1;
     }
   }
   return ps;

@@ -119,12 +119,11 @@ export function forecastSeries(ps: PatientSeries, patient: PatientContext): Seri
       patient, antigen: ps.antigen.name, referenceDate: patient.assessmentDate, evaluated: ps.evaluations, antigenDoses: [],
     });
     if (!skip) break;
-    if (ps.nextTarget >= ps.series.doses.length - 1 && target.recurring) { target = undefined; break; }
     ps.targetStatus[ps.nextTarget] = 'Skipped';
     ps.nextTarget += 1;
     target = targetDoseAt(ps.series, ps.nextTarget);
   }
-  const satisfied = ps.targetStatus.filter((s) => s === 'Satisfied').length;
+  const satisfied = ps.satisfiedCount;
   const immunity = findImmunity(ps, patient);
   if (immunity) return { status: 'Immune', recommendedVaccines: [], reason: immunity };
   const contraindication = findContraindication(ps, patient);
@@ -135,7 +134,8 @@ export function forecastSeries(ps: PatientSeries, patient: PatientContext): Seri
       : { status: 'Not Recommended', recommendedVaccines: [], reason: 'no remaining dose is recommended for this patient' };
   }
   const dates = computeDates(target, ps, patient);
-  const doseNumber = ps.nextTarget + 1;
+  // FORECASTDN-1: satisfied target doses + 1.
+  const doseNumber = satisfied + 1;
   if (target.seasonEnd && patient.assessmentDate > target.seasonEnd) {
     return { status: 'Not Recommended', recommendedVaccines: [], reason: 'past the end of the season', forecastDoseNumber: doseNumber };
   }

@@ -124,18 +124,17 @@ export interface PatientSeries {
   evaluations: SeriesDoseEvaluation[];
   /** Index of the next unsatisfied target dose (may exceed the series length for recurring doses). */
   nextTarget: number;
+  /** Number of doses that satisfied a target dose (a recurring target dose can be satisfied repeatedly). */
+  satisfiedCount: number;
   forecast: SeriesForecast;
 }
 
 /**
- * Returns the target dose at a 0-based index, repeating the last dose when it is recurring.
+ * Returns the target dose at a 0-based index.
  * @param series - the series.
  * @param index - the target index.
  * @returns the series dose or undefined when past the end.
  */
 export function targetDoseAt(series: Series, index: number): SeriesDose | undefined {
-  const dose = series.doses[index];
-  if (dose) return dose;
-  const last = series.doses[series.doses.length - 1];
-  return last?.recurring ? last : undefined;
+  return series.doses[index];
 }

@@ -39,6 +39,16 @@ export function buildVaccineGroupForecast(group: VaccineGroupDef, bests: Patient
     reason: lead.forecast.reason, seriesName: lead.series.name, supportingDoseIds: supportingDoseIds(bests),
   };
   if (status !== 'Not Complete') return base;
+  if (!group.administerFullVaccineGroup) {
+    // §9.3, administer full vaccine group = No: a vaccine covering a subset of the antigens may be
+    // given, so the antigen that can be vaccinated first drives the group forecast.
+    const first = [...due].sort((a, b) => ((a.forecast.earliest ?? '') < (b.forecast.earliest ?? '') ? -1 : (a.forecast.earliest ?? '') > (b.forecast.earliest ?? '') ? 1 : 0))[0] as PatientSeries;
+    return {
+      ...base, forecastDoseNumber: first.forecast.forecastDoseNumber, earliest: first.forecast.earliest,
+      recommended: minDate(...due.map((ps) => ps.forecast.recommended)), pastDue: minDate(...due.map((ps) => ps.forecast.pastDue)),
+      latest: first.forecast.latest, recommendedVaccines: first.forecast.recommendedVaccines, reason: first.forecast.reason, seriesName: first.series.name,
+    };
+  }
   // §9.3: the group can only be given when every antigen that needs a dose can take it.
   const numbers = due.map((ps) => ps.forecast.forecastDoseNumber ?? 1);
   const vaccines: string[] = [];
