@@ -134,8 +134,11 @@ export function forecastSeries(ps: PatientSeries, patient: PatientContext): Seri
       : { status: 'Not Recommended', recommendedVaccines: [], reason: 'no remaining dose is recommended for this patient' };
   }
   const dates = computeDates(target, ps, patient);
-  // FORECASTDN-1: satisfied target doses + 1.
-  const doseNumber = satisfied + 1;
+  // FORECASTDN-1: satisfied target doses + 1; for a seasonal target dose only this season's doses count.
+  const season = target.seasonStart;
+  const doseNumber = season
+    ? ps.evaluations.filter((e) => e.status === 'Valid' && e.dose.date >= season).length + 1
+    : satisfied + 1;
   if (target.seasonEnd && patient.assessmentDate > target.seasonEnd) {
     return { status: 'Not Recommended', recommendedVaccines: [], reason: 'past the end of the season', forecastDoseNumber: doseNumber };
   }
