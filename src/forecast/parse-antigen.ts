@@ -6,7 +6,7 @@ import type {
   AgeRule, AntigenData, ConditionalSkip, ConditionType, Contraindication, IntervalRule, Series, SeriesDose,
   SkipCondition, SkipSet, VaccineRule,
 } from './supporting-data-types.ts';
-import { child, children, splitList, text, type XmlNode } from './xml-node.ts';
+import { child, children, splitList, text, texts, type XmlNode } from './xml-node.ts';
 
 function lower(value: string | undefined): string {
   return (value ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
@@ -100,7 +100,7 @@ function parseSeries(node: XmlNode, antigen: string): Series {
     type: type === 'risk' ? 'risk' : type === 'evaluation only' ? 'evaluation only' : 'standard',
     adminGuidance: text(node, 'seriesAdminGuidance'),
     equivalentSeriesGroups: splitList(text(node, 'equivalentSeriesGroups')),
-    requiredGenders: splitList(text(node, 'requiredGender')).map((g) => g.toLowerCase()),
+    requiredGenders: texts(node, 'requiredGender').flatMap((g) => splitList(g)).map((g) => g.toLowerCase()),
     defaultSeries: lower(text(select, 'defaultSeries')) === 'yes',
     productPath: lower(text(select, 'productPath')) === 'yes',
     seriesGroupName: text(select, 'seriesGroupName') ?? '',

@@ -54,3 +54,16 @@ export function splitList(value: string | undefined): string[] {
   if (!value) return [];
   return value.split(/[;,]/).map((s) => s.trim()).filter((s) => s !== '');
 }
+
+/**
+ * Returns the trimmed texts of every child element with a name (repeated elements).
+ * @param node - the parent element.
+ * @param name - the child name.
+ * @returns the non-empty texts.
+ */
+export function texts(node: XmlNode | undefined, name: string): string[] {
+  const value = node?.[name];
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter((v) => v !== '');
+}
