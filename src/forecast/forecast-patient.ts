@@ -1,0 +1,84 @@
+/**
+ * The CDSi engine entry point (LS §4, Table 4-1): gather, organise, evaluate and forecast each
+ * relevant series, select the best series per antigen, and merge antigens into vaccine groups.
+ */
+import { evaluateSeries } from './evaluate-series.ts';
+import { forecastSeries } from './forecast-series.ts';
+import { organizeHistory } from './organize-history.ts';
+import { isRelevantSeries } from './relevant-series.ts';
+import { selectBestSeries } from './select-best-series.ts';
+import type { AntigenData, SupportingData } from './supporting-data-types.ts';
+import type { AntigenDose, DoseEvaluation, ForecastInput, ForecastResult, PatientContext, PatientSeries, VaccineGroupForecast } from './types.ts';
+import { buildVaccineGroupForecast } from './vaccine-group-forecast.ts';
+
+function buildContext(input: ForecastInput, data: SupportingData): PatientContext {
+  const doses = [...input.doses].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const observationDates = new Map<string, string>();
+  for (const o of input.observations) if (o.date) observationDates.set(o.code, o.date);
+  return {
+    birthDate: input.birthDate,
+    gender: input.gender === 'male' || input.gender === 'female' ? input.gender : 'unknown',
+    assessmentDate: input.assessmentDate,
+    doses,
+    observationCodes: new Set(input.observations.map((o) => o.code)),
+    observationDates,
+    data,
+    completedSeriesGroups: new Set(),
+  };
+}
+
+function hasCompletedSeriesCondition(antigen: AntigenData): boolean {
+  return antigen.series.some((s) => s.doses.some((d) => d.conditionalSkips.some((k) => k.sets.some((set) => set.conditions.some((c) => c.type === 'completed series')))));
+}
+
+function runAntigen(antigen: AntigenData, doses: AntigenDose[], patient: PatientContext): { best?: PatientSeries; evaluationOnly: boolean } {
+  let relevant = antigen.series.filter((s) => isRelevantSeries(s, patient));
+  const evaluationOnly = relevant.length === 0;
+  if (evaluationOnly) {
+    if (doses.length === 0) return { evaluationOnly };
+    relevant = antigen.series.filter((s) => s.requiredGenders.length === 0 || s.requiredGenders.includes(patient.gender));
+  }
+  const run = (): PatientSeries[] => relevant.map((s) => {
+    const ps = evaluateSeries(s, antigen, doses, patient);
+    ps.forecast = forecastSeries(ps, patient);
+    if (ps.forecast.status === 'Complete') patient.completedSeriesGroups.add(`${antigen.name}|${s.seriesGroup}`);
+    return ps;
+  });
+  let all = run();
+  if (hasCompletedSeriesCondition(antigen) && all.some((ps) => ps.forecast.status === 'Complete')) all = run();
+  return { best: selectBestSeries(all, patient), evaluationOnly };
+}
+
+/**
+ * Evaluates a patient's history and forecasts every vaccine group (CDSi LS 4.6).
+ * @param input - the patient, history, observations and assessment date.
+ * @param data - supporting data from `loadSupportingData`.
+ * @returns vaccine-group forecasts and dose evaluations.
+ */
+export function forecastPatient(input: ForecastInput, data: SupportingData): ForecastResult {
+  const patient = buildContext(input, data);
+  const byAntigen = organizeHistory(patient);
+  const bests = new Map<string, PatientSeries>();
+  const forecastable = new Set<string>();
+  const evaluations: DoseEvaluation[] = [];
+  for (const antigen of data.antigens.values()) {
+    const { best, evaluationOnly } = runAntigen(antigen, byAntigen.get(antigen.name) ?? [], patient);
+    if (!best) continue;
+    bests.set(antigen.name, best);
+    if (!evaluationOnly) forecastable.add(antigen.name);
+    const group = data.antigenToGroup.get(antigen.name) ?? best.series.vaccineGroup;
+    for (const e of best.evaluations) {
+      evaluations.push({
+        doseId: e.dose.doseId, antigen: antigen.name, vaccineGroup: group, status: e.status, reasons: e.reasons,
+        seriesName: best.series.name, targetDoseNumber: e.targetDoseNumber, seriesDoses: best.series.doses.length,
+      });
+    }
+  }
+  const vaccineGroups: VaccineGroupForecast[] = [];
+  for (const group of data.vaccineGroups) {
+    const list = group.antigens.filter((a) => forecastable.has(a)).map((a) => bests.get(a)).filter((ps): ps is PatientSeries => ps !== undefined);
+    const forecast = buildVaccineGroupForecast(group, list);
+    if (forecast) vaccineGroups.push(forecast);
+  }
+  return { vaccineGroups, evaluations };
+}

@@ -1,0 +1,121 @@
+/**
+ * Best patient series selection (LS Ch 8, Table 8-1): scorable series, per series group selection
+ * with scoring (Tables 8-5 and 8-9), ties broken by series preference (SELECTBEST-1/2), then the
+ * combination across series groups (§8.8).
+ */
+import { ageDate } from './dose-rules.ts';
+import type { PatientContext, PatientSeries } from './types.ts';
+
+function validCount(ps: PatientSeries): number {
+  return ps.evaluations.filter((e) => e.status === 'Valid').length;
+}
+
+function firstValidDate(ps: PatientSeries): string | undefined {
+  return ps.evaluations.find((e) => e.status === 'Valid')?.dose.date;
+}
+
+/**
+ * A series is scorable when it has a valid dose, or when the assessment date lies in
+ * [minAgeToStart, maxAgeToStart) (LS §8.1).
+ * @param ps - the patient series.
+ * @param patient - the patient.
+ * @returns true when scorable.
+ */
+export function isScorable(ps: PatientSeries, patient: PatientContext): boolean {
+  // A series with a valid dose is already started; start ages only gate series not yet begun.
+  const start = firstValidDate(ps) ?? patient.assessmentDate;
+  const min = ageDate(patient, ps.series.minAgeToStart);
+  const max = ageDate(patient, ps.series.maxAgeToStart);
+  return (!min || start >= min) && (!max || start < max);
+}
+
+function isComplete(ps: PatientSeries): boolean {
+  return ps.forecast.status === 'Complete' || ps.forecast.status === 'Immune';
+}
+
+/** Table 8-9 style score: +win / 0 tie / -loss on one numeric criterion (higher is better). */
+function rank(values: number[], i: number, win: number, tie: number, loss: number): number {
+  const v = values[i] ?? 0;
+  const best = Math.max(...values);
+  if (v < best) return loss;
+  return values.filter((x) => x === best).length > 1 ? tie : win;
+}
+
+function scoreSeries(candidates: PatientSeries[]): number[] {
+  const valid = candidates.map(validCount);
+  const remaining = candidates.map((ps) => -(Math.max(ps.series.doses.length - ps.nextTarget, 0)));
+  const finish = candidates.map((ps) => -(ps.forecast.finishDate ? Date.parse(ps.forecast.finishDate) / 86_400_000 : 1e9));
+  return candidates.map((ps, i) => {
+    let score = 0;
+    if (ps.series.productPath) score += ps.evaluations.every((e) => e.status === 'Valid') ? 2 : -2;
+    // SELECTB-3: completable before the maximum age.
+    if (!isComplete(ps)) {
+      const done = ps.forecast.status === 'Not Complete' && (!ps.forecast.maxAgeDate || (ps.forecast.finishDate ?? '') < ps.forecast.maxAgeDate);
+      score += done ? 3 : -3;
+    }
+    score += rank(valid, i, 2, 0, -2);
+    score += rank(remaining, i, 2, 0, -2);
+    score += rank(finish, i, 1, 0, -1);
+    return score;
+  });
+}
+
+function pickByScore(candidates: PatientSeries[]): PatientSeries {
+  if (candidates.length === 1) return candidates[0] as PatientSeries;
+  const scores = scoreSeries(candidates);
+  let best = 0;
+  for (let i = 1; i < candidates.length; i += 1) {
+    const s = scores[i] ?? 0;
+    const b = scores[best] ?? 0;
+    const cand = candidates[i] as PatientSeries;
+    const cur = candidates[best] as PatientSeries;
+    if (s > b || (s === b && cand.series.seriesPreference < cur.series.seriesPreference)) best = i;
+  }
+  return candidates[best] as PatientSeries;
+}
+
+/**
+ * Selects the best series within one series group (LS §8.2-8.7).
+ * @param group - the relevant patient series of one series group.
+ * @param patient - the patient.
+ * @returns the best patient series.
+ */
+export function selectBestInGroup(group: PatientSeries[], patient: PatientContext): PatientSeries {
+  const scorable = group.filter((ps) => isScorable(ps, patient));
+  const pool = scorable.length > 0 ? scorable : group;
+  if (pool.length === 1) return pool[0] as PatientSeries;
+  const complete = pool.filter(isComplete);
+  if (complete.length > 0) return pickByScore(complete);
+  const inProcess = pool.filter((ps) => validCount(ps) > 0);
+  if (inProcess.length > 0) return pickByScore(inProcess);
+  const byDefault = pool.find((ps) => ps.series.defaultSeries);
+  if (byDefault) return byDefault;
+  return [...pool].sort((a, b) => a.series.seriesPreference - b.series.seriesPreference)[0] as PatientSeries;
+}
+
+/**
+ * Selects the best series of an antigen across its series groups (LS §8.8): a complete group wins,
+ * then the highest series priority, then the lower series group number.
+ * @param all - every relevant, evaluated and forecast patient series of one antigen.
+ * @param patient - the patient.
+ * @returns the best patient series, or undefined when there is none.
+ */
+export function selectBestSeries(all: PatientSeries[], patient: PatientContext): PatientSeries | undefined {
+  const groups = new Map<string, PatientSeries[]>();
+  for (const ps of all) {
+    const key = ps.series.seriesGroup || ps.series.name;
+    groups.set(key, [...(groups.get(key) ?? []), ps]);
+  }
+  const bests = [...groups.values()].map((g) => selectBestInGroup(g, patient));
+  if (bests.length <= 1) return bests[0];
+  const order = (ps: PatientSeries): [number, string, number] => [
+    isComplete(ps) ? 0 : ps.forecast.status === 'Not Complete' ? 1 : 2,
+    ps.series.seriesPriority,
+    Number(ps.series.seriesGroup) || 99,
+  ];
+  return [...bests].sort((a, b) => {
+    const x = order(a);
+    const y = order(b);
+    return x[0] - y[0] || x[1].localeCompare(y[1]) || x[2] - y[2];
+  })[0];
+}

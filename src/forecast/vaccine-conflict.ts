@@ -1,0 +1,56 @@
+/**
+ * Vaccine (live virus) conflicts, LS §6.7: a dose given inside the conflict window of an earlier
+ * dose of a conflicting vaccine type is Not Valid. The check spans all antigens of the history.
+ */
+import { calcDate } from './calc-date.ts';
+import type { DoseInput, PatientContext } from './types.ts';
+
+/**
+ * Conflict end date caused by one earlier dose for a current vaccine type, when the types conflict.
+ * @param previous - the earlier dose.
+ * @param currentCvx - the vaccine type of the later dose.
+ * @param patient - the patient (for the conflict table).
+ * @param previousValid - whether the earlier dose is valid (uses the minimum conflict end interval).
+ * @returns the begin and end of the conflict window, or undefined.
+ */
+export function conflictWindow(previous: DoseInput, currentCvx: string, patient: PatientContext, previousValid: boolean): { begin: string; end: string } | undefined {
+  const rows = patient.data.conflictsByPrevious.get(previous.cvx);
+  if (!rows) return undefined;
+  for (const row of rows) {
+    if (row.currentCvx !== currentCvx) continue;
+    const begin = calcDate(previous.date, row.beginInterval) ?? previous.date;
+    const end = calcDate(previous.date, previousValid ? row.minEndInterval : row.endInterval);
+    if (end) return { begin, end };
+  }
+  return undefined;
+}
+
+function isInConflict(index: number, patient: PatientContext, memo: Map<number, boolean>): boolean {
+  const known = memo.get(index);
+  if (known !== undefined) return known;
+  memo.set(index, false);
+  const current = patient.doses[index];
+  let result = false;
+  if (current) {
+    for (let i = 0; i < index && !result; i += 1) {
+      const prev = patient.doses[i];
+      if (!prev || prev.date >= current.date) continue;
+      const window = conflictWindow(prev, current.cvx, patient, !isInConflict(i, patient, memo));
+      if (window && current.date >= window.begin && current.date < window.end) result = true;
+    }
+  }
+  memo.set(index, result);
+  return result;
+}
+
+/**
+ * Tells whether a dose of the history falls in the conflict window of an earlier conflicting dose.
+ * An earlier dose counts as valid unless it is itself in conflict.
+ * @param doseId - the dose id.
+ * @param patient - the patient with all doses sorted by date.
+ * @returns true when the dose is in conflict.
+ */
+export function hasVaccineConflict(doseId: string, patient: PatientContext): boolean {
+  const index = patient.doses.findIndex((d) => d.id === doseId);
+  return index >= 0 && isInConflict(index, patient, new Map());
+}
