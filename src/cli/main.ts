@@ -14,6 +14,7 @@ Commands:
   seed                         load the demo data set into an empty database
   import <file|dir> [...]      import FHIR NDJSON files (resources keep their ids)
   reindex [--type T ...]       rebuild search indexes after SearchParameters change
+  forecast refresh             recompute every patient's stored ImmunizationRecommendation (after a CDSi data release)
 
 The database is the one the server uses: DATABASE_URL, or the embedded database in DATA_DIR.`;
 
@@ -52,6 +53,18 @@ async function run(argv: string[]): Promise<number> {
         const n = await reindexResources(core.db, core.services.searchParameters, { ...(values.type ? { types: values.type } : {}), onProgress: (d) => process.stderr.write(`\r${d} resources`) });
         process.stderr.write('\n');
         console.log(`reindexed ${n} resources`);
+        return 0;
+      }
+      case 'forecast': {
+        if (rest[0] !== 'refresh') throw new ConfigError('usage: forecast refresh');
+        const ids = (await core.db.query<{ id: string }>(`SELECT id FROM resource WHERE resource_type = 'Patient' AND NOT deleted ORDER BY id`)).map((r) => r.id);
+        let done = 0;
+        for (let i = 0; i < ids.length; i += 200) {
+          done += await core.repo.transaction((tx) => core.services.forecast?.refresh(tx, ids.slice(i, i + 200)) ?? Promise.resolve(0));
+          process.stderr.write(`\r${done} patients`);
+        }
+        process.stderr.write('\n');
+        console.log(`refreshed ${done} stored recommendations`);
         return 0;
       }
       default:

@@ -107,7 +107,8 @@ async function runTransaction(req: FhirRequest, ctx: FhirContext, dispatch: Disp
   const base = ctx.services.fhirBaseUrl;
   return ctx.repo.transaction(async (repo) => {
     const deferredRules: Resource[] = [];
-    const txCtx: FhirContext = { ...ctx, repo, deferredRules, auditPending };
+    const pendingForecasts = new Set<string>();
+    const txCtx: FhirContext = { ...ctx, repo, deferredRules, auditPending, pendingForecasts };
     const requests = entries.map((e, i) => entryRequest(e, i));
     const ids = await assignBundleIds(txCtx, entries, requests);
     // Lock every resource the transaction updates or deletes in one statement instead of one per entry.
@@ -143,6 +144,7 @@ async function runTransaction(req: FhirRequest, ctx: FhirContext, dispatch: Disp
       }
     }
     await checkAll(deferredRules, repo);
+    await ctx.services.forecast?.refresh(repo, [...pendingForecasts]);
     return { status: 200, resource: { resourceType: 'Bundle', type: 'transaction-response', entry: results } as Bundle };
   });
 }

@@ -9,6 +9,8 @@ import { compileProfile } from '../fhir/profile-rules.ts';
 import { R4Validator } from '../fhir/r4-validator.ts';
 import { OperationRegistry } from './operations/registry.ts';
 import { validateOperation } from './operations/validate.ts';
+import { immdsForecastOperation } from './operations/immds-forecast.ts';
+import { ForecastService } from '../registry/forecast/forecast-service.ts';
 import type { ResourceValidator, Services } from './types.ts';
 
 /** The project root (where package.json, conformance/ and profiles/ are). */
@@ -64,6 +66,7 @@ export function buildServices(options: ServicesOptions): Services {
   );
   const operations = new OperationRegistry();
   operations.register(validateOperation);
+  operations.register(immdsForecastOperation);
   const profiles = readResourceFolder('profiles');
   const terminology = profiles.filter((r): r is ValueSet | CodeSystem => r.resourceType === 'ValueSet' || r.resourceType === 'CodeSystem');
   const validator = options.validator ?? new R4Validator(terminology);
@@ -81,5 +84,6 @@ export function buildServices(options: ServicesOptions): Services {
     operations,
     patientCompartment: patientCompartment(resourceTypes.types()),
     version: pkg.version,
+    forecast: new ForecastService(searchParameters),
   };
 }

@@ -3,6 +3,7 @@ import type { ResourceTypeRegistry } from '../fhir/resource-types.ts';
 import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
 import type { Actor, AuditFacts } from '../registry/audit-event.ts';
 import type { AuditSink } from '../registry/audit-sink.ts';
+import type { ForecastService } from '../registry/forecast/forecast-service.ts';
 import type { Repository } from '../store/repository.ts';
 import type { OperationRegistry } from './operations/registry.ts';
 
@@ -68,6 +69,8 @@ export interface Services {
   version: string;
   /** Where AuditEvents go (absent: auditing off, e.g. in pure unit tests). */
   audit?: AuditSink;
+  /** The CDSi recommender. */
+  forecast?: ForecastService;
 }
 
 /** Everything one interaction runs with. */
@@ -79,6 +82,8 @@ export interface FhirContext {
   requestId: string;
   /** Who is asking (for the audit trail). */
   actor?: Actor;
+  /** Inside a transaction bundle: patients whose stored forecast is refreshed once, at the end. */
+  pendingForecasts?: Set<string>;
   /** Inside a transaction bundle: audit facts held until the transaction's outcome is known. */
   auditPending?: AuditFacts[];
   /**

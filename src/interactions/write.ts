@@ -4,6 +4,7 @@ import { FhirError, badRequest, errorIssue, informational, outcome, precondition
 import { parseSearchRequest } from '../fhir/search/parse-search-request.ts';
 import { parseETag, parseQueryString, requireResourceBody, requireType, writeResponse } from './common.ts';
 import type { FhirContext, FhirRequest, FhirResponse } from './types.ts';
+import { afterWrite } from './forecast-refresh.ts';
 import { validateForWrite } from './validate-write.ts';
 
 const ID_RE = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -48,6 +49,7 @@ export async function createInteraction(req: FhirRequest, ctx: FhirContext, type
     }
     await validateForWrite(candidate, txCtx);
     const stored = await repo.createResource(candidate, assignedId);
+    await afterWrite(txCtx, stored);
     return writeResponse(req, 201, stored, ctx.services.fhirBaseUrl);
   });
 }
@@ -83,6 +85,7 @@ export async function updateInteraction(req: FhirRequest, ctx: FhirContext, type
     const candidate = { ...resource, id: targetId } as Resource;
     await validateForWrite(candidate, txCtx);
     const { resource: stored, created } = await repo.updateResource(candidate, { ...(ifMatch !== undefined ? { ifMatch } : {}) });
+    await afterWrite(txCtx, stored);
     return writeResponse(req, created ? 201 : 200, stored, ctx.services.fhirBaseUrl);
   });
 }
@@ -123,6 +126,7 @@ export async function patchInteraction(req: FhirRequest, ctx: FhirContext, type:
     if (patched.resourceType !== type || patched.id !== targetId) throw badRequest('A patch cannot change resourceType or id');
     await validateForWrite(patched, txCtx);
     const { resource: stored } = await repo.updateResource(patched, { method: 'PATCH', ...(ifMatch !== undefined ? { ifMatch } : {}) });
+    await afterWrite(txCtx, stored);
     return writeResponse(req, 200, stored, ctx.services.fhirBaseUrl);
   });
 }
@@ -140,14 +144,17 @@ export async function deleteInteraction(req: FhirRequest, ctx: FhirContext, type
   requireType(ctx, type, 'delete');
   const ifMatch = parseETag(req.headers.ifMatch);
   return ctx.repo.transaction(async (repo) => {
+    const txCtx = { ...ctx, repo };
     let targetId = id;
     if (targetId === undefined) {
-      const matches = await findConditionalMatches({ ...ctx, repo }, type, req.query);
+      const matches = await findConditionalMatches(txCtx, type, req.query);
       if (matches.length > 1) throw preconditionFailed(`Conditional delete matched more than one ${type}`);
       targetId = matches[0]?.id;
       if (targetId === undefined) return { status: 204 };
     }
+    const before = type === 'Immunization' || type === 'Patient' ? await repo.readResource(type, targetId).catch(() => undefined) : undefined;
     const versionId = await repo.deleteResource(type, targetId, ifMatch);
+    if (before && versionId) await afterWrite(txCtx, before, true);
     const prefer = /return=([a-zA-Z]+)/.exec(req.headers.prefer ?? '')?.[1];
     const response: FhirResponse = { status: prefer === 'OperationOutcome' ? 200 : 204, ...(versionId ? { versionId: String(versionId) } : {}) };
     if (prefer === 'OperationOutcome') response.resource = informational(versionId ? `${type}/${targetId} deleted` : `${type}/${targetId} was not present`);

@@ -1,0 +1,43 @@
+import type { Immunization, Resource } from '@medplum/fhirtypes';
+import { storedRecommendationId } from '../registry/forecast/forecast-service.ts';
+import type { FhirContext } from './types.ts';
+
+/**
+ * The patients whose stored forecast a write invalidates: the patient of an Immunization, or the Patient itself
+ * (birth date and sex drive CDSi).
+ * @param resource - the written (or deleted) resource.
+ * @returns patient ids.
+ */
+export function patientsAffected(resource: Resource): string[] {
+  if (resource.resourceType === 'Patient') return resource.id ? [resource.id] : [];
+  if (resource.resourceType === 'Immunization') {
+    const ref = (resource as Immunization).patient?.reference;
+    const id = ref ? /^(?:.*\/)?Patient\/([^/]+)$/.exec(ref)?.[1] : undefined;
+    return id ? [id] : [];
+  }
+  return [];
+}
+
+/**
+ * Keeps stored ImmunizationRecommendations current (issue: "recomputed whenever their immunizations change"): after a
+ * write, the affected patients are refreshed in the same transaction, or, inside a transaction bundle, once at its
+ * end for all entries.
+ * @param ctx - the interaction context (its repository is in the write's transaction).
+ * @param resource - the written resource.
+ * @param deleted - true when the resource was deleted.
+ */
+export async function afterWrite(ctx: FhirContext, resource: Resource, deleted = false): Promise<void> {
+  const service = ctx.services.forecast;
+  if (!service) return;
+  const ids = patientsAffected(resource);
+  if (!ids.length) return;
+  if (deleted && resource.resourceType === 'Patient') {
+    await ctx.repo.deleteResource('ImmunizationRecommendation', storedRecommendationId(resource.id as string));
+    return;
+  }
+  if (ctx.pendingForecasts) {
+    for (const id of ids) ctx.pendingForecasts.add(id);
+    return;
+  }
+  await service.refresh(ctx.repo, ids);
+}
