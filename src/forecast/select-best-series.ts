@@ -4,6 +4,7 @@
  * combination across series groups (§8.8).
  */
 import { ageDate } from './dose-rules.ts';
+import { finishDate } from './forecast-series.ts';
 import type { PatientContext, PatientSeries } from './types.ts';
 
 function validCount(ps: PatientSeries): number {
@@ -44,6 +45,7 @@ function rank(values: number[], i: number, win: number, tie: number, loss: numbe
 function scoreSeries(candidates: PatientSeries[]): number[] {
   const valid = candidates.map(validCount);
   const remaining = candidates.map((ps) => -(Math.max(ps.series.doses.length - ps.nextTarget, 0)));
+  for (const ps of candidates) if (ps.forecast.earliest && !ps.forecast.finishDate) ps.forecast.finishDate = finishDate(ps, ps.forecast.earliest);
   const finish = candidates.map((ps) => -(ps.forecast.finishDate ? Date.parse(ps.forecast.finishDate) / 86_400_000 : 1e9));
   return candidates.map((ps, i) => {
     let score = 0;
