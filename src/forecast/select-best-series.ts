@@ -96,8 +96,11 @@ export function selectBestInGroup(group: PatientSeries[], patient: PatientContex
 }
 
 /**
- * Selects the best series of an antigen across its series groups (LS §8.8): a complete group wins,
- * then the highest series priority, then the lower series group number.
+ * Selects the best series of an antigen across its series groups (LS §8.8). Groups without a
+ * scorable series drop out. A group is satisfied when its best series is complete or immune, or
+ * when an equivalent series group (`equivalentSeriesGroups`) is. An unsatisfied group wins over
+ * satisfied ones (a group that aged out does not compete), by series priority (A first), then the
+ * later (more specific) series group.
  * @param all - every relevant, evaluated and forecast patient series of one antigen.
  * @param patient - the patient.
  * @returns the best patient series, or undefined when there is none.
@@ -108,16 +111,16 @@ export function selectBestSeries(all: PatientSeries[], patient: PatientContext):
     const key = ps.series.seriesGroup || ps.series.name;
     groups.set(key, [...(groups.get(key) ?? []), ps]);
   }
-  const bests = [...groups.values()].map((g) => selectBestInGroup(g, patient));
-  if (bests.length <= 1) return bests[0];
-  const order = (ps: PatientSeries): [number, string, number] => [
-    isComplete(ps) ? 0 : ps.forecast.status === 'Not Complete' ? 1 : 2,
-    ps.series.seriesPriority,
-    Number(ps.series.seriesGroup) || 99,
-  ];
-  return [...bests].sort((a, b) => {
-    const x = order(a);
-    const y = order(b);
-    return x[0] - y[0] || x[1].localeCompare(y[1]) || x[2] - y[2];
-  })[0];
+  let entries = [...groups.entries()].filter(([, g]) => g.some((ps) => isScorable(ps, patient)));
+  if (entries.length === 0) entries = [...groups.entries()];
+  const bests = new Map(entries.map(([key, g]) => [key, selectBestInGroup(g, patient)]));
+  if (bests.size <= 1) return [...bests.values()][0];
+  const complete = new Set([...bests].filter(([, ps]) => isComplete(ps)).map(([key]) => key));
+  const satisfied = (key: string, ps: PatientSeries): boolean => complete.has(key) || ps.series.equivalentSeriesGroups.some((g) => complete.has(g));
+  const byPriority = (a: [string, PatientSeries], b: [string, PatientSeries]): number =>
+    a[1].series.seriesPriority.localeCompare(b[1].series.seriesPriority) || (Number(b[0]) || 0) - (Number(a[0]) || 0);
+  const open = [...bests].filter(([key, ps]) => ps.forecast.status === 'Not Complete' && !satisfied(key, ps)).sort(byPriority);
+  if (open.length > 0) return open[0]?.[1];
+  const done = [...bests].filter(([key]) => complete.has(key)).sort(byPriority);
+  return (done[0] ?? [...bests].sort(byPriority)[0])?.[1];
 }
