@@ -16,14 +16,16 @@ function firstValidDate(ps: PatientSeries): string | undefined {
 }
 
 /**
- * A series is scorable when it has a valid dose, or when the assessment date lies in
- * [minAgeToStart, maxAgeToStart) (LS §8.1).
+ * A series is scorable when it is complete, or when its first valid dose (or, with none, the
+ * assessment date) lies in [minAgeToStart, maxAgeToStart) (LS §8.1).
  * @param ps - the patient series.
  * @param patient - the patient.
  * @returns true when scorable.
  */
 export function isScorable(ps: PatientSeries, patient: PatientContext): boolean {
   // A series with a valid dose is already started; start ages only gate series not yet begun.
+  // A completed series stays a candidate whatever its start ages (e.g. HPV 3-dose begun at 9 years).
+  if (ps.forecast.status === 'Complete') return true;
   const start = firstValidDate(ps) ?? patient.assessmentDate;
   const min = ageDate(patient, ps.series.minAgeToStart);
   const max = ageDate(patient, ps.series.maxAgeToStart);
