@@ -85,16 +85,17 @@ function pickByScore(candidates: PatientSeries[]): PatientSeries {
  * @returns the best patient series.
  */
 export function selectBestInGroup(group: PatientSeries[], patient: PatientContext): PatientSeries {
-  const scorable = group.filter((ps) => isScorable(ps, patient));
-  const pool = scorable.length > 0 ? scorable : group;
-  if (pool.length === 1) return pool[0] as PatientSeries;
-  const complete = pool.filter(isComplete);
+  if (group.length === 1) return group[0] as PatientSeries;
+  const complete = group.filter(isComplete);
   if (complete.length > 0) return pickByScore(complete);
-  const inProcess = pool.filter((ps) => validCount(ps) > 0);
+  const started = group.filter((ps) => validCount(ps) > 0);
+  const inProcess = started.filter((ps) => isScorable(ps, patient));
   if (inProcess.length > 0) return pickByScore(inProcess);
-  const byDefault = pool.find((ps) => ps.series.defaultSeries);
+  if (started.length > 0) return pickByScore(started);
+  // Table 8-5: with no valid dose in any series, the default series is the best.
+  const byDefault = group.find((ps) => ps.series.defaultSeries);
   if (byDefault) return byDefault;
-  return [...pool].sort((a, b) => a.series.seriesPreference - b.series.seriesPreference)[0] as PatientSeries;
+  return [...group].sort((a, b) => a.series.seriesPreference - b.series.seriesPreference)[0] as PatientSeries;
 }
 
 /**
