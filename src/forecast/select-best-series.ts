@@ -16,20 +16,20 @@ function firstValidDate(ps: PatientSeries): string | undefined {
 }
 
 /**
- * A series is scorable when it is complete, or when its first valid dose (or, with none, the
- * assessment date) lies in [minAgeToStart, maxAgeToStart) (LS §8.1).
+ * A series is scorable when its first valid dose (or, with none, the assessment date) lies in
+ * [minAgeToStart, maxAgeToStart); a complete series is exempt from the minimum (LS §8.1).
  * @param ps - the patient series.
  * @param patient - the patient.
  * @returns true when scorable.
  */
 export function isScorable(ps: PatientSeries, patient: PatientContext): boolean {
   // A series with a valid dose is already started; start ages only gate series not yet begun.
-  // A completed series stays a candidate whatever its start ages (e.g. HPV 3-dose begun at 9 years).
-  if (ps.forecast.status === 'Complete') return true;
   const start = firstValidDate(ps) ?? patient.assessmentDate;
   const min = ageDate(patient, ps.series.minAgeToStart);
   const max = ageDate(patient, ps.series.maxAgeToStart);
-  return (!min || start >= min) && (!max || start < max);
+  // A completed series begun before its minimum start age still counts (e.g. HPV 3-dose begun at 9).
+  const minOk = !min || start >= min || ps.forecast.status === 'Complete';
+  return minOk && (!max || start < max);
 }
 
 function isComplete(ps: PatientSeries): boolean {
@@ -86,7 +86,7 @@ function pickByScore(candidates: PatientSeries[]): PatientSeries {
  */
 export function selectBestInGroup(group: PatientSeries[], patient: PatientContext): PatientSeries {
   if (group.length === 1) return group[0] as PatientSeries;
-  const complete = group.filter(isComplete);
+  const complete = group.filter((ps) => isComplete(ps) && isScorable(ps, patient));
   if (complete.length > 0) return pickByScore(complete);
   const started = group.filter((ps) => validCount(ps) > 0);
   const inProcess = started.filter((ps) => isScorable(ps, patient));
