@@ -96,8 +96,11 @@ function computeDates(target: SeriesDose, ps: PatientSeries, patient: PatientCon
     if (!patient.data.conflictsByPrevious.has(prev.cvx)) continue;
     for (const v of target.preferableVaccines) conflictEnds.push(conflictWindow(prev, v.cvx, patient, false)?.end);
   }
-  // FORECASTDTCAN-1 and FORECASTDT-1: earliest is the latest of every lower bound.
-  const earliest = maxDate(minAgeDate, ...minIntDates, ...conflictEnds, target.seasonStart) ?? minAgeDate;
+  // FORECASTDTCAN-1: the next dose never precedes a dose already evaluated in the series
+  // (this is what makes an inadvertent dose push the forecast).
+  const lastEvaluated = maxDate(...ps.evaluations.map((e) => e.dose.date));
+  // FORECASTDT-1: earliest is the latest of every lower bound.
+  const earliest = maxDate(minAgeDate, ...minIntDates, ...conflictEnds, target.seasonStart, lastEvaluated) ?? minAgeDate;
   const recAge = ageDate(patient, age.earliestRecAge);
   const recInt = maxDate(...recIntDates);
   // FORECASTDT-2 / FORECASTDT-5
