@@ -58,15 +58,28 @@ export function toDayNumber(date: string): number {
  * @returns the `YYYY-MM-DD` date.
  */
 export function fromDayNumber(day: number): string {
-  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+  // Civil-from-days (proleptic Gregorian), avoiding Date allocation on the hot path.
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
 }
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0)) return 29;
+  return MONTH_DAYS[month - 1] ?? 30;
 }
 
 /**
@@ -113,10 +126,19 @@ export function addDuration(date: string, duration: Duration): string {
  * @returns the computed date or undefined.
  */
 export function calcDate(date: string | undefined, text: string | undefined): string | undefined {
-  if (!date) return undefined;
+  if (!date || !text) return undefined;
+  const key = `${date}|${text}`;
+  const cached = calcCache.get(key);
+  if (cached !== undefined) return cached === '' ? undefined : cached;
   const duration = parseDuration(text);
-  return duration ? addDuration(date, duration) : undefined;
+  const result = duration ? addDuration(date, duration) : undefined;
+  // The same birth and dose dates meet the same durations over and over: memoise, bounded.
+  if (calcCache.size > 500_000) calcCache.clear();
+  calcCache.set(key, result ?? '');
+  return result;
 }
+
+const calcCache = new Map<string, string>();
 
 /**
  * Converts a supporting-data date (`YYYYMMDD` or `MM/DD/YYYY`) to `YYYY-MM-DD`.

@@ -2,6 +2,7 @@
  * Conditional skip of a target dose (LS §6.2 for evaluation, §7.1 for forecasting, CONDSKIP rules).
  */
 import { calcDate } from './calc-date.ts';
+import { ageDate } from './dose-rules.ts';
 import type { ConditionalSkip, SeriesDose, SkipCondition, SkipSet } from './supporting-data-types.ts';
 import type { AntigenDose, PatientContext, SeriesDoseEvaluation } from './types.ts';
 
@@ -22,9 +23,8 @@ export interface SkipContext {
 function countMatches(cond: SkipCondition, ctx: SkipContext): number {
   const types = new Set(cond.vaccineTypes);
   const matchType = (cvx: string): boolean => types.size === 0 || types.has(cvx);
-  const birth = ctx.patient.birthDate;
-  const begin = cond.type === 'vaccine count by date' ? undefined : calcDate(birth, cond.beginAge);
-  const end = cond.type === 'vaccine count by date' ? undefined : calcDate(birth, cond.endAge);
+  const begin = cond.type === 'vaccine count by date' ? undefined : ageDate(ctx.patient, cond.beginAge);
+  const end = cond.type === 'vaccine count by date' ? undefined : ageDate(ctx.patient, cond.endAge);
   const useDates = cond.type !== 'vaccine count by age';
   const inWindow = (date: string): boolean => {
     if (begin && date < begin) return false;
@@ -49,8 +49,8 @@ function conditionMet(cond: SkipCondition, ctx: SkipContext): boolean {
   const ref = ctx.referenceDate;
   switch (cond.type) {
     case 'age': {
-      const begin = calcDate(ctx.patient.birthDate, cond.beginAge);
-      const end = calcDate(ctx.patient.birthDate, cond.endAge);
+      const begin = ageDate(ctx.patient, cond.beginAge);
+      const end = ageDate(ctx.patient, cond.endAge);
       return (!begin || ref >= begin) && (!end || ref < end);
     }
     case 'interval': {

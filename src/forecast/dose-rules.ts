@@ -86,5 +86,9 @@ export function applyOverride<T extends { rule: IntervalRule; ref: string | unde
  * @returns the date or undefined.
  */
 export function ageDate(patient: PatientContext, age: string | undefined): string | undefined {
-  return calcDate(patient.birthDate, age);
+  if (!age) return undefined;
+  if (patient.ageCache.has(age)) return patient.ageCache.get(age);
+  const date = calcDate(patient.birthDate, age);
+  patient.ageCache.set(age, date);
+  return date;
 }

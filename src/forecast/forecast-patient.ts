@@ -24,6 +24,8 @@ function buildContext(input: ForecastInput, data: SupportingData): PatientContex
     observationDates,
     data,
     completedSeriesGroups: new Set(),
+    ageCache: new Map(),
+    conflictCache: new Map(),
   };
 }
 

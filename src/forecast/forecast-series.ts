@@ -55,8 +55,14 @@ function contraindicatedVaccines(ps: PatientSeries, patient: PatientContext): Se
   return out;
 }
 
-/** Forecast finish date (SELECTB-12): earliest + the largest minimum interval of each remaining dose. */
-function finishDate(ps: PatientSeries, earliest: string): string {
+/**
+ * Forecast finish date (SELECTB-12): earliest + the largest minimum interval of each remaining dose.
+ * Computed on demand because only series scoring needs it.
+ * @param ps - a forecast patient series.
+ * @param earliest - the earliest date of the next dose.
+ * @returns the finish date.
+ */
+export function finishDate(ps: PatientSeries, earliest: string): string {
   let date = earliest;
   for (let i = ps.nextTarget + 1; i < ps.series.doses.length; i += 1) {
     const dose = ps.series.doses[i];
@@ -87,10 +93,14 @@ function computeDates(target: SeriesDose, ps: PatientSeries, patient: PatientCon
   }
   const conflictEnds: (string | undefined)[] = [];
   for (const prev of patient.doses) {
+    if (!patient.data.conflictsByPrevious.has(prev.cvx)) continue;
     for (const v of target.preferableVaccines) conflictEnds.push(conflictWindow(prev, v.cvx, patient, false)?.end);
   }
-  // FORECASTDTCAN-1 and FORECASTDT-1: earliest is the latest of every lower bound.
-  const earliest = maxDate(minAgeDate, ...minIntDates, ...conflictEnds, target.seasonStart) ?? minAgeDate;
+  // FORECASTDTCAN-1: the next dose never precedes a dose already evaluated in the series
+  // (this is what makes an inadvertent dose push the forecast).
+  const lastEvaluated = maxDate(...ps.evaluations.map((e) => e.dose.date));
+  // FORECASTDT-1: earliest is the latest of every lower bound.
+  const earliest = maxDate(minAgeDate, ...minIntDates, ...conflictEnds, target.seasonStart, lastEvaluated) ?? minAgeDate;
   const recAge = ageDate(patient, age.earliestRecAge);
   const recInt = maxDate(...recIntDates);
   // FORECASTDT-2 / FORECASTDT-5
@@ -156,6 +166,6 @@ export function forecastSeries(ps: PatientSeries, patient: PatientContext): Seri
   return {
     status: 'Not Complete', forecastDoseNumber: doseNumber, earliest: dates.earliest, recommended: dates.recommended,
     pastDue: dates.pastDue, latest: dates.latest, recommendedVaccines,
-    reason: `dose ${doseNumber} of ${ps.series.name} is due`, finishDate: finishDate(ps, dates.earliest), maxAgeDate: dates.maxAgeDate,
+    reason: `dose ${doseNumber} of ${ps.series.name} is due`, maxAgeDate: dates.maxAgeDate,
   };
 }

@@ -4,6 +4,7 @@
  * combination across series groups (§8.8).
  */
 import { ageDate } from './dose-rules.ts';
+import { finishDate } from './forecast-series.ts';
 import type { PatientContext, PatientSeries } from './types.ts';
 
 function validCount(ps: PatientSeries): number {
@@ -15,8 +16,8 @@ function firstValidDate(ps: PatientSeries): string | undefined {
 }
 
 /**
- * A series is scorable when it has a valid dose, or when the assessment date lies in
- * [minAgeToStart, maxAgeToStart) (LS §8.1).
+ * A series is scorable when its first valid dose (or, with none, the assessment date) lies in
+ * [minAgeToStart, maxAgeToStart); a complete series is exempt from the minimum (LS §8.1).
  * @param ps - the patient series.
  * @param patient - the patient.
  * @returns true when scorable.
@@ -26,7 +27,9 @@ export function isScorable(ps: PatientSeries, patient: PatientContext): boolean 
   const start = firstValidDate(ps) ?? patient.assessmentDate;
   const min = ageDate(patient, ps.series.minAgeToStart);
   const max = ageDate(patient, ps.series.maxAgeToStart);
-  return (!min || start >= min) && (!max || start < max);
+  // A completed series begun before its minimum start age still counts (e.g. HPV 3-dose begun at 9).
+  const minOk = !min || start >= min || ps.forecast.status === 'Complete';
+  return minOk && (!max || start < max);
 }
 
 function isComplete(ps: PatientSeries): boolean {
@@ -44,6 +47,7 @@ function rank(values: number[], i: number, win: number, tie: number, loss: numbe
 function scoreSeries(candidates: PatientSeries[]): number[] {
   const valid = candidates.map(validCount);
   const remaining = candidates.map((ps) => -(Math.max(ps.series.doses.length - ps.nextTarget, 0)));
+  for (const ps of candidates) if (ps.forecast.earliest && !ps.forecast.finishDate) ps.forecast.finishDate = finishDate(ps, ps.forecast.earliest);
   const finish = candidates.map((ps) => -(ps.forecast.finishDate ? Date.parse(ps.forecast.finishDate) / 86_400_000 : 1e9));
   return candidates.map((ps, i) => {
     let score = 0;
@@ -81,21 +85,25 @@ function pickByScore(candidates: PatientSeries[]): PatientSeries {
  * @returns the best patient series.
  */
 export function selectBestInGroup(group: PatientSeries[], patient: PatientContext): PatientSeries {
-  const scorable = group.filter((ps) => isScorable(ps, patient));
-  const pool = scorable.length > 0 ? scorable : group;
-  if (pool.length === 1) return pool[0] as PatientSeries;
-  const complete = pool.filter(isComplete);
+  if (group.length === 1) return group[0] as PatientSeries;
+  const complete = group.filter((ps) => isComplete(ps) && isScorable(ps, patient));
   if (complete.length > 0) return pickByScore(complete);
-  const inProcess = pool.filter((ps) => validCount(ps) > 0);
+  const started = group.filter((ps) => validCount(ps) > 0);
+  const inProcess = started.filter((ps) => isScorable(ps, patient));
   if (inProcess.length > 0) return pickByScore(inProcess);
-  const byDefault = pool.find((ps) => ps.series.defaultSeries);
+  if (started.length > 0) return pickByScore(started);
+  // Table 8-5: with no valid dose in any series, the default series is the best.
+  const byDefault = group.find((ps) => ps.series.defaultSeries);
   if (byDefault) return byDefault;
-  return [...pool].sort((a, b) => a.series.seriesPreference - b.series.seriesPreference)[0] as PatientSeries;
+  return [...group].sort((a, b) => a.series.seriesPreference - b.series.seriesPreference)[0] as PatientSeries;
 }
 
 /**
- * Selects the best series of an antigen across its series groups (LS §8.8): a complete group wins,
- * then the highest series priority, then the lower series group number.
+ * Selects the best series of an antigen across its series groups (LS §8.8). Groups without a
+ * scorable series drop out. A group is satisfied when its best series is complete or immune, or
+ * when an equivalent series group (`equivalentSeriesGroups`) is. An unsatisfied group wins over
+ * satisfied ones (a group that aged out does not compete), by series priority (A first), then the
+ * later (more specific) series group.
  * @param all - every relevant, evaluated and forecast patient series of one antigen.
  * @param patient - the patient.
  * @returns the best patient series, or undefined when there is none.
@@ -106,16 +114,16 @@ export function selectBestSeries(all: PatientSeries[], patient: PatientContext):
     const key = ps.series.seriesGroup || ps.series.name;
     groups.set(key, [...(groups.get(key) ?? []), ps]);
   }
-  const bests = [...groups.values()].map((g) => selectBestInGroup(g, patient));
-  if (bests.length <= 1) return bests[0];
-  const order = (ps: PatientSeries): [number, string, number] => [
-    isComplete(ps) ? 0 : ps.forecast.status === 'Not Complete' ? 1 : 2,
-    ps.series.seriesPriority,
-    Number(ps.series.seriesGroup) || 99,
-  ];
-  return [...bests].sort((a, b) => {
-    const x = order(a);
-    const y = order(b);
-    return x[0] - y[0] || x[1].localeCompare(y[1]) || x[2] - y[2];
-  })[0];
+  let entries = [...groups.entries()].filter(([, g]) => g.some((ps) => isScorable(ps, patient)));
+  if (entries.length === 0) entries = [...groups.entries()];
+  const bests = new Map(entries.map(([key, g]) => [key, selectBestInGroup(g, patient)]));
+  if (bests.size <= 1) return [...bests.values()][0];
+  const complete = new Set([...bests].filter(([, ps]) => isComplete(ps)).map(([key]) => key));
+  const satisfied = (key: string, ps: PatientSeries): boolean => complete.has(key) || ps.series.equivalentSeriesGroups.some((g) => complete.has(g));
+  const byPriority = (a: [string, PatientSeries], b: [string, PatientSeries]): number =>
+    a[1].series.seriesPriority.localeCompare(b[1].series.seriesPriority) || (Number(b[0]) || 0) - (Number(a[0]) || 0);
+  const open = [...bests].filter(([key, ps]) => ps.forecast.status === 'Not Complete' && !satisfied(key, ps)).sort(byPriority);
+  if (open.length > 0) return open[0]?.[1];
+  const done = [...bests].filter(([key]) => complete.has(key)).sort(byPriority);
+  return (done[0] ?? [...bests].sort(byPriority)[0])?.[1];
 }

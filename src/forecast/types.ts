@@ -87,6 +87,10 @@ export interface PatientContext {
   data: SupportingData;
   /** Best-series outcome per series group key `antigen|group`, filled as antigens are processed (completed-series skips). */
   completedSeriesGroups: Set<string>;
+  /** Memo of birth date + age text (ages repeat across series and rows). */
+  ageCache: Map<string, string | undefined>;
+  /** Memo of vaccine-conflict results per dose id. */
+  conflictCache: Map<string, boolean>;
 }
 
 /** Evaluation of one antigen dose within one patient series. */

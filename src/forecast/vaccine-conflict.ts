@@ -51,6 +51,10 @@ function isInConflict(index: number, patient: PatientContext, memo: Map<number, 
  * @returns true when the dose is in conflict.
  */
 export function hasVaccineConflict(doseId: string, patient: PatientContext): boolean {
+  const cached = patient.conflictCache.get(doseId);
+  if (cached !== undefined) return cached;
   const index = patient.doses.findIndex((d) => d.id === doseId);
-  return index >= 0 && isInConflict(index, patient, new Map());
+  const result = index >= 0 && isInConflict(index, patient, new Map());
+  patient.conflictCache.set(doseId, result);
+  return result;
 }

@@ -51,13 +51,15 @@ export function buildVaccineGroupForecast(group: VaccineGroupDef, bests: Patient
   }
   // §9.3: the group can only be given when every antigen that needs a dose can take it.
   const numbers = due.map((ps) => ps.forecast.forecastDoseNumber ?? 1);
+  const earliest = maxDate(...due.map((ps) => ps.forecast.earliest));
   const vaccines: string[] = [];
   for (const ps of due) for (const v of ps.forecast.recommendedVaccines) if (!vaccines.includes(v)) vaccines.push(v);
   return {
     ...base,
     forecastDoseNumber: Math.min(...numbers),
-    earliest: maxDate(...due.map((ps) => ps.forecast.earliest)),
-    recommended: maxDate(...due.map((ps) => ps.forecast.recommended)),
+    earliest,
+    // The group is due as soon as one antigen is due, but never before it can be given.
+    recommended: maxDate(minDate(...due.map((ps) => ps.forecast.recommended)), earliest),
     pastDue: minDate(...due.map((ps) => ps.forecast.pastDue)),
     latest: minDate(...due.map((ps) => ps.forecast.latest)),
     recommendedVaccines: vaccines,
