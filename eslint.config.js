@@ -1,7 +1,7 @@
 // ESLint flat config: type-aware TypeScript rules plus the architecture rules of DESIGN.md
 // (pure modules never import Fastify or a database driver; the import graph has no cycles).
 import tseslint from 'typescript-eslint';
-import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+import importX from 'eslint-plugin-import-x';
 
 const driverImports = {
   patterns: [
@@ -17,7 +17,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     plugins: { 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+      'import-x/resolver': { node: { extensions: ['.ts', '.js', '.json'] } },
       // Dependencies are parsed with the TypeScript parser, or no-cycle cannot follow imports between .ts files.
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
       'import-x/extensions': ['.ts', '.js'],
