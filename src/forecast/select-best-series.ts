@@ -99,8 +99,8 @@ export function selectBestInGroup(group: PatientSeries[], patient: PatientContex
 }
 
 /**
- * Selects the best series of an antigen across its series groups (LS §8.8). Groups without a
- * scorable series drop out. A group is satisfied when its best series is complete or immune, or
+ * Selects the best series of an antigen across its series groups (LS §8.8). Groups whose best
+ * series is not scorable drop out. A group is satisfied when its best series is complete or immune, or
  * when an equivalent series group (`equivalentSeriesGroups`) is. An unsatisfied group wins over
  * satisfied ones (a group that aged out does not compete), by series priority (A first), then the
  * later (more specific) series group.
@@ -114,9 +114,10 @@ export function selectBestSeries(all: PatientSeries[], patient: PatientContext):
     const key = ps.series.seriesGroup || ps.series.name;
     groups.set(key, [...(groups.get(key) ?? []), ps]);
   }
-  let entries = [...groups.entries()].filter(([, g]) => g.some((ps) => isScorable(ps, patient)));
-  if (entries.length === 0) entries = [...groups.entries()];
-  const bests = new Map(entries.map(([key, g]) => [key, selectBestInGroup(g, patient)]));
+  const all_ = [...groups.entries()].map(([key, g]) => [key, selectBestInGroup(g, patient)] as [string, PatientSeries]);
+  // A group whose best series the patient could not start (start ages) drops out, unless none is left.
+  const startable = all_.filter(([, ps]) => isScorable(ps, patient));
+  const bests = new Map(startable.length > 0 ? startable : all_);
   if (bests.size <= 1) return [...bests.values()][0];
   const complete = new Set([...bests].filter(([, ps]) => isComplete(ps)).map(([key]) => key));
   const satisfied = (key: string, ps: PatientSeries): boolean => complete.has(key) || ps.series.equivalentSeriesGroups.some((g) => complete.has(g));
