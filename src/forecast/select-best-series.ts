@@ -95,7 +95,9 @@ export function selectBestInGroup(group: PatientSeries[], patient: PatientContex
   // Table 8-5: with no valid dose in any series, the default series is the best.
   const byDefault = group.find((ps) => ps.series.defaultSeries);
   if (byDefault) return byDefault;
-  return [...group].sort((a, b) => a.series.seriesPreference - b.series.seriesPreference)[0] as PatientSeries;
+  // No default: score the series the patient can still complete (Table 8-9 criteria).
+  const open = group.filter((ps) => ps.forecast.status === 'Not Complete');
+  return pickByScore(open.length > 0 ? open : group);
 }
 
 /**
