@@ -105,7 +105,7 @@ export function selectBestInGroup(group: PatientSeries[], patient: PatientContex
  * series is not scorable drop out. A group is satisfied when its best series is complete or immune, or
  * when an equivalent series group (`equivalentSeriesGroups`) is. An unsatisfied group wins over
  * satisfied ones (a group that aged out does not compete), by series priority (A first), then the
- * later (more specific) series group.
+ * group that can be given first, then the later (more specific) series group.
  * @param all - every relevant, evaluated and forecast patient series of one antigen.
  * @param patient - the patient.
  * @returns the best patient series, or undefined when there is none.
@@ -124,7 +124,9 @@ export function selectBestSeries(all: PatientSeries[], patient: PatientContext):
   const complete = new Set([...bests].filter(([, ps]) => isComplete(ps)).map(([key]) => key));
   const satisfied = (key: string, ps: PatientSeries): boolean => complete.has(key) || ps.series.equivalentSeriesGroups.some((g) => complete.has(g));
   const byPriority = (a: [string, PatientSeries], b: [string, PatientSeries]): number =>
-    a[1].series.seriesPriority.localeCompare(b[1].series.seriesPriority) || (Number(b[0]) || 0) - (Number(a[0]) || 0);
+    a[1].series.seriesPriority.localeCompare(b[1].series.seriesPriority)
+    || (a[1].forecast.earliest ?? '9999').localeCompare(b[1].forecast.earliest ?? '9999')
+    || (Number(b[0]) || 0) - (Number(a[0]) || 0);
   const open = [...bests].filter(([key, ps]) => ps.forecast.status === 'Not Complete' && !satisfied(key, ps)).sort(byPriority);
   if (open.length > 0) return open[0]?.[1];
   const done = [...bests].filter(([key]) => complete.has(key)).sort(byPriority);
