@@ -20,9 +20,16 @@ export interface SkipContext {
   current?: AntigenDose;
 }
 
+const typeSets = new WeakMap<SkipCondition, Set<string>>();
+
 function countMatches(cond: SkipCondition, ctx: SkipContext): number {
-  const types = new Set(cond.vaccineTypes);
-  const matchType = (cvx: string): boolean => types.size === 0 || types.has(cvx);
+  let types = typeSets.get(cond);
+  if (!types) {
+    types = new Set(cond.vaccineTypes);
+    typeSets.set(cond, types);
+  }
+  const set = types;
+  const matchType = (cvx: string): boolean => set.size === 0 || set.has(cvx);
   const begin = cond.type === 'vaccine count by date' ? undefined : ageDate(ctx.patient, cond.beginAge);
   const end = cond.type === 'vaccine count by date' ? undefined : ageDate(ctx.patient, cond.endAge);
   const useDates = cond.type !== 'vaccine count by age';

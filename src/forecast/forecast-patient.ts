@@ -29,7 +29,17 @@ function buildContext(input: ForecastInput, data: SupportingData): PatientContex
   };
 }
 
+const completedConditionMemo = new WeakMap<AntigenData, boolean>();
+
 function hasCompletedSeriesCondition(antigen: AntigenData): boolean {
+  const known = completedConditionMemo.get(antigen);
+  if (known !== undefined) return known;
+  const value = scanCompletedSeriesCondition(antigen);
+  completedConditionMemo.set(antigen, value);
+  return value;
+}
+
+function scanCompletedSeriesCondition(antigen: AntigenData): boolean {
   return antigen.series.some((s) => s.doses.some((d) => d.conditionalSkips.some((k) => k.sets.some((set) => set.conditions.some((c) => c.type === 'completed series')))));
 }
 

@@ -143,7 +143,22 @@ export function forecastSeries(ps: PatientSeries, patient: PatientContext): Seri
       ? { status: 'Complete', recommendedVaccines: [], reason: `${ps.series.name} is complete` }
       : { status: 'Not Recommended', recommendedVaccines: [], reason: 'no remaining dose is recommended for this patient' };
   }
-  const dates = computeDates(target, ps, patient);
+  let dates = computeDates(target, ps, patient);
+  // LS §7.6 / CONDSKIP-2: re-run the forecast conditional skip with the earliest date as reference.
+  for (;;) {
+    const skip = findConditionalSkip(target, 'forecast', {
+      patient, antigen: ps.antigen.name, referenceDate: dates.earliest, evaluated: ps.evaluations, antigenDoses: [],
+    });
+    if (!skip || dates.earliest <= patient.assessmentDate) break;
+    ps.targetStatus[ps.nextTarget] = 'Skipped';
+    ps.nextTarget += 1;
+    const next = targetDoseAt(ps.series, ps.nextTarget);
+    if (!next) {
+      return { status: 'Complete', recommendedVaccines: [], reason: `${ps.series.name} is complete` };
+    }
+    target = next;
+    dates = computeDates(target, ps, patient);
+  }
   // FORECASTDN-1: satisfied target doses + 1; for a seasonal target dose only this season's doses count.
   const season = target.seasonStart;
   const doseNumber = season

@@ -95,15 +95,17 @@ export function selectBestInGroup(group: PatientSeries[], patient: PatientContex
   // Table 8-5: with no valid dose in any series, the default series is the best.
   const byDefault = group.find((ps) => ps.series.defaultSeries);
   if (byDefault) return byDefault;
-  return [...group].sort((a, b) => a.series.seriesPreference - b.series.seriesPreference)[0] as PatientSeries;
+  // No default: score the series the patient can still complete (Table 8-9 criteria).
+  const open = group.filter((ps) => ps.forecast.status === 'Not Complete');
+  return pickByScore(open.length > 0 ? open : group);
 }
 
 /**
- * Selects the best series of an antigen across its series groups (LS §8.8). Groups without a
- * scorable series drop out. A group is satisfied when its best series is complete or immune, or
+ * Selects the best series of an antigen across its series groups (LS §8.8). Groups whose best
+ * series is not scorable drop out. A group is satisfied when its best series is complete or immune, or
  * when an equivalent series group (`equivalentSeriesGroups`) is. An unsatisfied group wins over
  * satisfied ones (a group that aged out does not compete), by series priority (A first), then the
- * later (more specific) series group.
+ * group that can be given first, then the later (more specific) series group.
  * @param all - every relevant, evaluated and forecast patient series of one antigen.
  * @param patient - the patient.
  * @returns the best patient series, or undefined when there is none.
@@ -114,14 +116,17 @@ export function selectBestSeries(all: PatientSeries[], patient: PatientContext):
     const key = ps.series.seriesGroup || ps.series.name;
     groups.set(key, [...(groups.get(key) ?? []), ps]);
   }
-  let entries = [...groups.entries()].filter(([, g]) => g.some((ps) => isScorable(ps, patient)));
-  if (entries.length === 0) entries = [...groups.entries()];
-  const bests = new Map(entries.map(([key, g]) => [key, selectBestInGroup(g, patient)]));
+  const all_ = [...groups.entries()].map(([key, g]) => [key, selectBestInGroup(g, patient)] as [string, PatientSeries]);
+  // A group whose best series the patient could not start (start ages) drops out, unless none is left.
+  const startable = all_.filter(([, ps]) => isScorable(ps, patient));
+  const bests = new Map(startable.length > 0 ? startable : all_);
   if (bests.size <= 1) return [...bests.values()][0];
   const complete = new Set([...bests].filter(([, ps]) => isComplete(ps)).map(([key]) => key));
   const satisfied = (key: string, ps: PatientSeries): boolean => complete.has(key) || ps.series.equivalentSeriesGroups.some((g) => complete.has(g));
   const byPriority = (a: [string, PatientSeries], b: [string, PatientSeries]): number =>
-    a[1].series.seriesPriority.localeCompare(b[1].series.seriesPriority) || (Number(b[0]) || 0) - (Number(a[0]) || 0);
+    a[1].series.seriesPriority.localeCompare(b[1].series.seriesPriority)
+    || (a[1].forecast.earliest ?? '9999').localeCompare(b[1].forecast.earliest ?? '9999')
+    || (Number(b[0]) || 0) - (Number(a[0]) || 0);
   const open = [...bests].filter(([key, ps]) => ps.forecast.status === 'Not Complete' && !satisfied(key, ps)).sort(byPriority);
   if (open.length > 0) return open[0]?.[1];
   const done = [...bests].filter(([key]) => complete.has(key)).sort(byPriority);

@@ -12,6 +12,10 @@ function supportingDoseIds(list: PatientSeries[]): string[] {
   return [...ids];
 }
 
+function notBefore(date: string | undefined, floor: string | undefined): string | undefined {
+  return date === undefined ? undefined : maxDate(date, floor);
+}
+
 function mergeStatus(statuses: SeriesStatus[], fullGroup: boolean): SeriesStatus {
   if (statuses.includes('Not Complete')) return 'Not Complete';
   if (statuses.includes('Contraindicated') && (fullGroup || statuses.every((s) => s === 'Contraindicated'))) return 'Contraindicated';
@@ -43,9 +47,12 @@ export function buildVaccineGroupForecast(group: VaccineGroupDef, bests: Patient
     // §9.3, administer full vaccine group = No: a vaccine covering a subset of the antigens may be
     // given, so the antigen that can be vaccinated first drives the group forecast.
     const first = [...due].sort((a, b) => ((a.forecast.earliest ?? '') < (b.forecast.earliest ?? '') ? -1 : (a.forecast.earliest ?? '') > (b.forecast.earliest ?? '') ? 1 : 0))[0] as PatientSeries;
+    // The next group dose also follows the latest dose given for any antigen of the group.
+    const lastDose = maxDate(...bests.flatMap((ps) => ps.evaluations.map((e) => e.dose.date)));
+    const earliest = maxDate(first.forecast.earliest, lastDose);
     return {
-      ...base, forecastDoseNumber: first.forecast.forecastDoseNumber, earliest: first.forecast.earliest,
-      recommended: minDate(...due.map((ps) => ps.forecast.recommended)), pastDue: minDate(...due.map((ps) => ps.forecast.pastDue)),
+      ...base, forecastDoseNumber: Math.max(...due.map((ps) => ps.forecast.forecastDoseNumber ?? 1)), earliest,
+      recommended: maxDate(minDate(...due.map((ps) => ps.forecast.recommended)), earliest), pastDue: notBefore(minDate(...due.map((ps) => ps.forecast.pastDue)), earliest),
       latest: first.forecast.latest, recommendedVaccines: first.forecast.recommendedVaccines, reason: first.forecast.reason, seriesName: first.series.name,
     };
   }

@@ -8,12 +8,13 @@ const GOALS: Record<string, number> = {
   'CDSi-underlying-conditions-test-cases-v4.6.csv': 0.96,
 };
 /**
- * Documented floors while below goal (measured 2026-11-24: healthy 96.0%, conditions 66.3%).
+ * Documented floors while below goal (measured 2026-11-24: healthy 100% (goal met), conditions 83.3%
+ * raw, 84.6% excluding the 4 known-stale cases in cdsi-known-stale.json).
  * Raise them as the engine improves; never lower them to hide a regression.
  */
 const FLOORS: Record<string, number> = {
-  'cdsi-healthy-childhood-and-adult-test-cases-v4.45.csv': 0.955,
-  'CDSi-underlying-conditions-test-cases-v4.6.csv': 0.66,
+  'cdsi-healthy-childhood-and-adult-test-cases-v4.45.csv': 0.995,
+  'CDSi-underlying-conditions-test-cases-v4.6.csv': 0.83,
 };
 
 test('CDC CDSi test cases meet their goal or do not regress below the documented floor', () => {

@@ -112,7 +112,8 @@ function doseStatus(result: ForecastResult, doseId: string, group: string): stri
   const inGroup = mine.filter((e) => e.vaccineGroup === group);
   const list = inGroup.length > 0 ? inGroup : mine;
   if (list.length === 0) return undefined;
-  return (list.find((e) => e.status !== 'Valid') ?? list[0])?.status;
+  // A multi-antigen dose counts for the group when it is valid for at least one of its antigens.
+  return (list.find((e) => e.status === 'Valid') ?? list[0])?.status;
 }
 
 /**
