@@ -2,6 +2,7 @@
  * Forecast engine benchmark: patient forecasts per second over realistic childhood histories on
  * one core, and the time to run the whole CDC case set.
  */
+import { CASES_DIR } from '../test/forecast/run-cdsi.ts';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { forecastPatient } from '../src/forecast/forecast-patient.ts';
@@ -47,7 +48,7 @@ export async function runForecastBench(): Promise<void> {
   // CPU time is reported too because wall time is unreliable on a shared machine.
   console.log(`forecast: ${(n / seconds).toFixed(0)} patient forecasts/s wall, ${(n / cpuSeconds).toFixed(0)} per CPU-second, over childhood histories (one thread, ${n} runs)`);
   const files = ['cdsi-healthy-childhood-and-adult-test-cases-v4.45.csv', 'CDSi-underlying-conditions-test-cases-v4.6.csv'];
-  const cases = files.flatMap((f) => loadCases(join('/work/shared/data/cdsi/test-cases', f)));
+  const cases = files.flatMap((f) => loadCases(join(CASES_DIR, f)));
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   for (const c of cases) runCase(c, data);

@@ -10,10 +10,12 @@ import { loadCases, loadStaleCases, runCase, type CaseResult } from './cdsi-harn
 const here = dirname(fileURLToPath(import.meta.url));
 /** Supporting data shipped with the product. */
 export const DATA_DIR = join(here, '../../src/forecast/supporting-data/4.64');
+/** Folder of the CDC case CSVs: ../shared beside the project, or CDSI_CASES_DIR. */
+export const CASES_DIR = process.env['CDSI_CASES_DIR'] ?? join(here, '..', '..', '..', 'shared', 'data', 'cdsi', 'test-cases');
 /** The CDC case files. */
 export const CASE_FILES = [
-  '/work/shared/data/cdsi/test-cases/cdsi-healthy-childhood-and-adult-test-cases-v4.45.csv',
-  '/work/shared/data/cdsi/test-cases/CDSi-underlying-conditions-test-cases-v4.6.csv',
+  join(CASES_DIR, 'cdsi-healthy-childhood-and-adult-test-cases-v4.45.csv'),
+  join(CASES_DIR, 'CDSi-underlying-conditions-test-cases-v4.6.csv'),
 ];
 /** The explicit list of known-stale cases. */
 export const STALE_FILE = join(here, 'cdsi-known-stale.json');
@@ -26,7 +28,7 @@ export function runAll(): Map<string, CaseResult[]> {
   const data = loadSupportingData(DATA_DIR);
   const out = new Map<string, CaseResult[]>();
   for (const file of CASE_FILES) {
-    const cases = loadCases(process.env['CDSI_CASES_DIR'] ? join(process.env['CDSI_CASES_DIR'], file.split('/').pop() ?? '') : file);
+    const cases = loadCases(file);
     out.set(file.split('/').pop() ?? file, cases.map((c) => runCase(c, data)));
   }
   return out;
