@@ -52,6 +52,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerErrorHandler(app);
   await app.register(fhirRoutes, { services, repo });
   app.get('/healthz', async () => ({ status: 'ok' }));
+  core.forecastWorker?.start();
   return {
     app,
     db,

@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import { buildServices } from './interactions/services.ts';
 import { AuditSink } from './registry/audit-sink.ts';
+import { ForecastWorker } from './registry/forecast/forecast-worker.ts';
 import type { FhirContext, ResourceValidator, Services } from './interactions/types.ts';
 import type { Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
@@ -15,6 +16,8 @@ export interface Core {
   repo: Repository;
   /** A context for interactions run by the system itself (seed, import, CLI). */
   systemContext(requestId: string): FhirContext;
+  /** Recomputes queued forecasts in the background (started by the server, not by the CLI). */
+  forecastWorker?: ForecastWorker;
   /** Writes pending audit events and closes the database. */
   close(): Promise<void>;
 }
@@ -32,13 +35,18 @@ export async function createCore(config: Config, options: { db?: Db; validator?:
   const repo = new Repository(db, { searchParameters: services.searchParameters, baseUrl: services.fhirBaseUrl });
   services.audit = new AuditSink(repo, { onError: (err) => console.error('audit write failed; will retry', err instanceof Error ? err.message : err) });
   const system = { name: 'system' };
+  const forecastWorker = services.forecast
+    ? new ForecastWorker(repo, services.forecast, { onError: (err) => console.error('forecast refresh failed; will retry', err instanceof Error ? err.message : err) })
+    : undefined;
   return {
     config,
     db,
     services,
     repo,
+    ...(forecastWorker ? { forecastWorker } : {}),
     systemContext: (requestId) => ({ services, repo, requestId, actor: { ...system, name: `system:${requestId}` } }),
     async close() {
+      await forecastWorker?.stop();
       await services.audit?.close();
       await db.close();
     },

@@ -144,7 +144,7 @@ async function runTransaction(req: FhirRequest, ctx: FhirContext, dispatch: Disp
       }
     }
     await checkAll(deferredRules, repo);
-    await ctx.services.forecast?.refresh(repo, [...pendingForecasts]);
+    if (ctx.services.forecast) await repo.queueForecasts([...pendingForecasts]);
     return { status: 200, resource: { resourceType: 'Bundle', type: 'transaction-response', entry: results } as Bundle };
   });
 }

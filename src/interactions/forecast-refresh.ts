@@ -19,9 +19,9 @@ export function patientsAffected(resource: Resource): string[] {
 }
 
 /**
- * Keeps stored ImmunizationRecommendations current (issue: "recomputed whenever their immunizations change"): after a
- * write, the affected patients are refreshed in the same transaction, or, inside a transaction bundle, once at its
- * end for all entries.
+ * Keeps stored ImmunizationRecommendations current ("recomputed whenever their immunizations change"): a write
+ * queues the affected patients in its own transaction (a transaction bundle queues them once, at its end) and the
+ * ForecastWorker recomputes them in the background.
  * @param ctx - the interaction context (its repository is in the write's transaction).
  * @param resource - the written resource.
  * @param deleted - true when the resource was deleted.
@@ -39,5 +39,5 @@ export async function afterWrite(ctx: FhirContext, resource: Resource, deleted =
     for (const id of ids) ctx.pendingForecasts.add(id);
     return;
   }
-  await service.refresh(ctx.repo, ids);
+  await ctx.repo.queueForecasts(ids);
 }

@@ -50,8 +50,10 @@ describe('$immds-forecast', () => {
   test('instance level forecasts the stored record; stored recommendations follow immunization changes', async () => {
     const p = await request('POST', '/fhir/Patient', buildPatient({ birthDate: '2023-03-01' }));
     const id = p.body.id as string;
-    const stored = async (): Promise<ImmunizationRecommendation | undefined> =>
-      ((await request('GET', `/fhir/ImmunizationRecommendation?patient=${id}`)).body as { entry?: { resource: ImmunizationRecommendation }[] }).entry?.[0]?.resource;
+    const stored = async (): Promise<ImmunizationRecommendation | undefined> => {
+      await (await testRegistry()).core.forecastWorker?.drain();
+      return ((await request('GET', `/fhir/ImmunizationRecommendation?patient=${id}`)).body as { entry?: { resource: ImmunizationRecommendation }[] }).entry?.[0]?.resource;
+    };
     const before = await stored();
     assert.ok(before, 'a recommendation is stored when the patient is created');
     assert.equal(group(before, 'HepB')?.doseNumberPositiveInt, 1);
