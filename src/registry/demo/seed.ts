@@ -4,7 +4,7 @@ import { handleFhirRequest } from '../../interactions/router.ts';
 
 /**
  * Loads the demo data set on first start: when the database holds no Patient, the generated transaction Bundle is
- * posted through the same interactions as any client's (so it is validated and indexed like real data).
+ * posted through the same interactions as a client's (so it is validated and indexed like real data).
  * @param core - the registry core.
  * @returns the number of resources loaded (0 when the database already had data).
  */
