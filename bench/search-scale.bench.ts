@@ -4,7 +4,8 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createCore } from '../src/core.ts';
 import { parseSearchRequest } from '../src/fhir/search/parse-search-request.ts';
-import { printResults, runLoad, type LoadResult } from './lib/load.ts';
+import { printResults, runLoad, useBearer, type LoadResult } from './lib/load.ts';
+import { adminToken, verifyTestToken } from '../test/helpers/tokens.ts';
 import { generatePopulationBatches } from './population/index.ts';
 
 const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 1_000_000);
@@ -109,7 +110,8 @@ export async function runSearchScaleBench(): Promise<void> {
   }
   const samples = await samplePatients(url);
   const pick = (): Sample => samples[Math.floor(Math.random() * samples.length)] as Sample;
-  const registry = await buildApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false' }));
+  const registry = await buildApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false' }), { verifyToken: verifyTestToken });
+  useBearer(await adminToken());
   const address = await registry.app.listen({ port: 0, host: '127.0.0.1' });
   const cvx = ['20', '10', '08', '116', '133', '03', '21', '83', '88', '115', '62', '114', '208'];
   const queries: [string, () => string][] = [

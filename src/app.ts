@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { registerBodyParsers } from './http/content-negotiation.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { fhirRoutes } from './http/fhir-routes.ts';
+import type { TokenVerifier } from './http/authenticate.ts';
 import { createCore, type Core } from './core.ts';
 import type { ResourceValidator, Services } from './interactions/types.ts';
 import type { Db } from './store/db.ts';
@@ -25,6 +26,8 @@ export interface BuildOptions {
   /** Use this database instead of opening one from the configuration. */
   db?: Db;
   validator?: ResourceValidator;
+  /** Verifies access tokens (tests pass their own issuer's verifier). */
+  verifyToken?: TokenVerifier;
 }
 
 /**
@@ -50,7 +53,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   registerBodyParsers(app);
   registerErrorHandler(app);
-  await app.register(fhirRoutes, { services, repo });
+  // Authorization is on unless AUTH_DISABLED (loopback only); without a verifier every token is refused.
+  const verifyToken: TokenVerifier | undefined = config.authDisabled ? undefined : (options.verifyToken ?? (() => Promise.reject(new Error('no token issuer configured'))));
+  await app.register(fhirRoutes, { services, repo, verifyToken });
   app.get('/healthz', async () => ({ status: 'ok' }));
   core.forecastWorker?.start();
   return {

@@ -19,7 +19,14 @@ export interface Config {
   bodyLimit: number;
   /** Load the demo data set when the database is empty. */
   seedDemoData: boolean;
+  /**
+   * `AUTH_DISABLED=true`: every request acts as a local developer with full access (attributed as such). Only for
+   * local development: refused unless HOST is a loopback address.
+   */
+  authDisabled: boolean;
 }
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 /** Raised for a bad configuration value; `main.ts` prints its message and exits. */
 export class ConfigError extends Error {}
@@ -74,6 +81,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const bodyLimit = env.BODY_LIMIT ? parseInteger('BODY_LIMIT', env.BODY_LIMIT, 1024, 1024 ** 3) : 16 * 1024 * 1024;
   const seedDemoData = env.SEED_DEMO_DATA ? parseBoolean('SEED_DEMO_DATA', env.SEED_DEMO_DATA) : true;
+  const authDisabled = env.AUTH_DISABLED ? parseBoolean('AUTH_DISABLED', env.AUTH_DISABLED) : false;
+  if (authDisabled && !LOOPBACK.test(host)) {
+    throw new ConfigError(`AUTH_DISABLED is for local development only: it needs a loopback HOST (127.0.0.1, ::1 or localhost), got "${host}"`);
+  }
   return {
     port,
     host,
@@ -83,5 +94,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     bodyLimit,
     seedDemoData,
+    authDisabled,
   };
 }

@@ -23,6 +23,15 @@ export interface LoadOptions {
   headers?: Record<string, string>;
 }
 
+let defaultHeaders: Record<string, string> = {};
+/**
+ * Sends this bearer token with every later load run (the FHIR API needs one).
+ * @param token - an access token.
+ */
+export function useBearer(token: string): void {
+  defaultHeaders = { authorization: `Bearer ${token}` };
+}
+
 /**
  * Runs an HTTP load with autocannon in a worker thread (so the load generator does not share the server's event
  * loop) and returns throughput and latency percentiles.
@@ -35,7 +44,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     connections: o.connections ?? 10,
     duration: o.seconds ?? 5,
     method: o.method ?? 'GET',
-    headers: { 'content-type': 'application/fhir+json', ...o.headers },
+    headers: { 'content-type': 'application/fhir+json', ...defaultHeaders, ...o.headers },
     requests: [
       {
         setupRequest: (req) => {

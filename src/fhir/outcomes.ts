@@ -69,6 +69,11 @@ export function preconditionFailed(text: string): FhirError {
   return new FhirError(412, outcome([errorIssue('conflict', text)]));
 }
 
+/** @param text - message. @returns a 403 FhirError (the caller may not do this: https://hl7.org/fhir/R4/http.html#2.21.0.5). */
+export function forbidden(text: string): FhirError {
+  return new FhirError(403, outcome([errorIssue('forbidden', text)]));
+}
+
 /** @param text - message. @returns a 405 FhirError. */
 export function notSupported(text: string, status = 405): FhirError {
   return new FhirError(status, outcome([errorIssue('not-supported', text)]));

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { handleFhirRequest } from '../interactions/router.ts';
 import type { FhirContext, FhirMethod, FhirRequest, Services } from '../interactions/types.ts';
 import type { Repository } from '../store/repository.ts';
+import { actorOf, authenticate, policyOf, type TokenVerifier } from './authenticate.ts';
 import { negotiateFormat } from './content-negotiation.ts';
 import { sendFhir } from './send.ts';
 
@@ -44,7 +45,12 @@ export function toFhirRequest(request: FastifyRequest): FhirRequest {
 export interface FhirRoutesOptions {
   services: Services;
   repo: Repository;
+  /** Verifies access tokens; undefined only when authorization is disabled for local development. */
+  verifyToken: TokenVerifier | undefined;
 }
+
+/** Paths under /fhir anyone may read: the CapabilityStatement (SMART App Launch 2.0 §"Discovery"). */
+const PUBLIC = /^\/fhir\/metadata(\?|$)/;
 
 /**
  * The FHIR REST API under `/fhir`: thin routes that parse, call the interaction router once, and reply.
@@ -54,7 +60,14 @@ export interface FhirRoutesOptions {
 export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Promise<void> {
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     negotiateFormat(request);
-    const ctx: FhirContext = { services: options.services, repo: options.repo, requestId: request.id, actor: { name: 'anonymous', address: request.ip } };
+    let ctx: FhirContext;
+    if (PUBLIC.test(request.url) && request.method === 'GET') {
+      ctx = { services: options.services, repo: options.repo, requestId: request.id, actor: { name: 'anonymous', address: request.ip } };
+    } else {
+      const claims = await authenticate(request, reply, options.verifyToken);
+      const access = policyOf(claims, options.services);
+      ctx = { services: options.services, repo: options.repo.withAccess(access), requestId: request.id, actor: actorOf(claims, request.ip), access };
+    }
     const res = await handleFhirRequest(toFhirRequest(request), ctx);
     return sendFhir(request, reply, res);
   };

@@ -11,8 +11,17 @@ import { createInteraction, deleteInteraction, patchInteraction, updateInteracti
 const TYPE_RE = /^[A-Z][A-Za-z]+$/;
 const ID_RE = /^[A-Za-z0-9\-.]{1,64}$/;
 
+/** Permission checks before any query (the repository then applies the caller's rules in SQL). */
+function need(ctx: FhirContext, type: string, perm: 'c' | 'r' | 'u' | 'd' | 's'): void {
+  // What the server does not offer at all answers 404/405 from the interaction, whoever asks.
+  const interaction = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search-type' }[perm];
+  if (!ctx.services.resourceTypes.allows(type, interaction)) return;
+  ctx.access?.require(type, perm);
+}
+
 async function operation(req: FhirRequest, ctx: FhirContext, name: string, resourceType?: string, id?: string): Promise<FhirResponse> {
   const op = ctx.services.operations.get(name.slice(1));
+  ctx.access?.requireOperation(name.slice(1));
   const level = id ? 'instance' : resourceType ? 'type' : 'system';
   if (!op || !op.definition[level]) throw notFound(`Operation ${name} is not supported at ${level} level${resourceType ? ` on ${resourceType}` : ''}`);
   if (resourceType && !ctx.services.resourceTypes.has(resourceType)) throw notFound(`Resource type "${resourceType}" is not supported`);
@@ -54,43 +63,62 @@ async function dispatch(req: FhirRequest, ctx: FhirContext): Promise<FhirRespons
   if (parts.length === 1) {
     switch (m) {
       case 'GET':
+        need(ctx, a, 's');
         return searchInteraction(req, ctx, a);
       case 'POST':
+        need(ctx, a, 'c');
         return createInteraction(req, ctx, a);
       case 'PUT':
         if (!req.query.length) throw badRequest('PUT on a type needs search criteria (conditional update) or an id in the URL');
+        need(ctx, a, 'u');
         return updateInteraction(req, ctx, a);
       case 'PATCH':
         if (!req.query.length) throw badRequest('PATCH on a type needs search criteria or an id in the URL');
+        need(ctx, a, 'u');
         return patchInteraction(req, ctx, a);
       case 'DELETE':
         if (!req.query.length) throw badRequest('DELETE on a type needs search criteria (conditional delete)');
+        need(ctx, a, 'd');
         return deleteInteraction(req, ctx, a);
     }
   }
-  if (b === '_search' && parts.length === 2 && m === 'POST') return searchInteraction(req, ctx, a);
-  if (b === '_history' && parts.length === 2 && m === 'GET') return historyInteraction(req, ctx, a);
+  if (b === '_search' && parts.length === 2 && m === 'POST') {
+    need(ctx, a, 's');
+    return searchInteraction(req, ctx, a);
+  }
+  if (b === '_history' && parts.length === 2 && m === 'GET') {
+    need(ctx, a, 'r');
+    return historyInteraction(req, ctx, a);
+  }
   if (b?.startsWith('$') && parts.length === 2) return operation(req, ctx, b, a);
   if (!b || !ID_RE.test(b)) throw notFound(`Invalid resource id in /${req.path}`);
   if (parts.length === 2) {
     switch (m) {
       case 'GET':
+        need(ctx, a, 'r');
         return readInteraction(req, ctx, a, b);
       case 'PUT':
+        need(ctx, a, 'u');
         return updateInteraction(req, ctx, a, b);
       case 'PATCH':
+        need(ctx, a, 'u');
         return patchInteraction(req, ctx, a, b);
       case 'DELETE':
+        need(ctx, a, 'd');
         return deleteInteraction(req, ctx, a, b);
       default:
         throw notSupported(`${m} is not supported on a resource instance`);
     }
   }
   if (c === '_history' && m === 'GET') {
+    need(ctx, a, 'r');
     if (parts.length === 3) return historyInteraction(req, ctx, a, b);
     if (parts.length === 4 && d) return vreadInteraction(req, ctx, a, b, d);
   }
   if (c?.startsWith('$') && parts.length === 3) return operation(req, ctx, c, a, b);
-  if (c && TYPE_RE.test(c) && parts.length === 3 && m === 'GET') return searchInteraction(req, ctx, c, { type: a, id: b });
+  if (c && TYPE_RE.test(c) && parts.length === 3 && m === 'GET') {
+    need(ctx, c, 's');
+    return searchInteraction(req, ctx, c, { type: a, id: b });
+  }
   throw notFound(`Unknown path /${req.path}`);
 }

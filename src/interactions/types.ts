@@ -1,6 +1,7 @@
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { ResourceTypeRegistry } from '../fhir/resource-types.ts';
 import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
+import type { AccessRestriction } from '../fhir/search/search-request.ts';
 import type { Actor, AuditFacts } from '../registry/audit-event.ts';
 import type { AuditSink } from '../registry/audit-sink.ts';
 import type { ForecastService } from '../registry/forecast/forecast-service.ts';
@@ -73,6 +74,19 @@ export interface Services {
   forecast?: ForecastService;
 }
 
+/**
+ * The caller's access control: SMART scopes and registry role (src/auth/policy.ts). The repository in the context
+ * applies its rules in SQL; interactions ask it for the permission checks that come before any query.
+ */
+export interface AccessControl extends AccessRestriction {
+  /** Throws 403 unless `perm` on `type` is allowed at all. */
+  require(type: string, perm: 'c' | 'r' | 'u' | 'd' | 's'): void;
+  /** Throws 403 unless the operation (name without `$`) may be invoked. */
+  requireOperation(name: string): void;
+  /** Sets what the server asserts about a write (e.g. the reporting organization), in place. */
+  stamp(resource: Resource): void;
+}
+
 /** Everything one interaction runs with. */
 export interface FhirContext {
   services: Services;
@@ -82,6 +96,8 @@ export interface FhirContext {
   requestId: string;
   /** Who is asking (for the audit trail). */
   actor?: Actor;
+  /** The caller's access control; absent for the server's own work. `repo` already applies it. */
+  access?: AccessControl;
   /** Inside a transaction bundle: patients whose stored forecast is refreshed once, at the end. */
   pendingForecasts?: Set<string>;
   /** Inside a transaction bundle: audit facts held until the transaction's outcome is known. */

@@ -47,8 +47,10 @@ export async function createInteraction(req: FhirRequest, ctx: FhirContext, type
       if (matches.length > 1) throw preconditionFailed(`If-None-Exist matched ${matches.length} or more ${type} resources`);
       if (matches.length === 1) return writeResponse(req, 200, matches[0] as Resource, ctx.services.fhirBaseUrl);
     }
+    ctx.access?.stamp(candidate);
     await validateForWrite(candidate, txCtx);
     const stored = await repo.createResource(candidate, assignedId);
+    await repo.assertAccess(type, stored.id as string, 'c');
     await afterWrite(txCtx, stored);
     return writeResponse(req, 201, stored, ctx.services.fhirBaseUrl);
   });
@@ -83,8 +85,11 @@ export async function updateInteraction(req: FhirRequest, ctx: FhirContext, type
     }
     if (!ID_RE.test(targetId)) throw badRequest(`Invalid id "${targetId}": 1-64 letters, digits, "-" and "."`, `${type}.id`);
     const candidate = { ...resource, id: targetId } as Resource;
+    ctx.access?.stamp(candidate);
     await validateForWrite(candidate, txCtx);
     const { resource: stored, created } = await repo.updateResource(candidate, { ...(ifMatch !== undefined ? { ifMatch } : {}) });
+    if (created) ctx.access?.require(type, 'c');
+    await repo.assertAccess(type, targetId, created ? 'c' : 'u');
     await afterWrite(txCtx, stored);
     return writeResponse(req, created ? 201 : 200, stored, ctx.services.fhirBaseUrl);
   });
@@ -124,8 +129,10 @@ export async function patchInteraction(req: FhirRequest, ctx: FhirContext, type:
       throw badRequest(`Patch operation ${i} failed: ${r.message}`, `[${i}]`);
     });
     if (patched.resourceType !== type || patched.id !== targetId) throw badRequest('A patch cannot change resourceType or id');
+    ctx.access?.stamp(patched);
     await validateForWrite(patched, txCtx);
     const { resource: stored } = await repo.updateResource(patched, { method: 'PATCH', ...(ifMatch !== undefined ? { ifMatch } : {}) });
+    await repo.assertAccess(type, targetId, 'u');
     await afterWrite(txCtx, stored);
     return writeResponse(req, 200, stored, ctx.services.fhirBaseUrl);
   });

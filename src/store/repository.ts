@@ -1,8 +1,11 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { randomUUID } from 'node:crypto';
-import { conflict, gone, notFound, preconditionFailed } from '../fhir/outcomes.ts';
+import { conflict, forbidden, gone, notFound, preconditionFailed } from '../fhir/outcomes.ts';
 import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
-import type { SearchRequest } from '../fhir/search/search-request.ts';
+import type { AccessRestriction, SearchRequest } from '../fhir/search/search-request.ts';
+import { accessConditionForType, type AccessPerm } from './search/access.ts';
+import { ConditionBuilder } from './search/conditions.ts';
+import { SqlParams } from './sql.ts';
 import type { Db } from './db.ts';
 import { readHistory, type HistoryQuery, type HistoryPage } from './history.ts';
 import { extractIndexRows } from './search/indexer.ts';
@@ -49,11 +52,47 @@ export class Repository {
   /**
    * @param db - the database or the transaction this repository works in.
    * @param ctx - search parameters and base URL.
+   * @param access - the caller's access restriction, applied in the SQL of reads, searches, history and writes
+   *   (absent: the system itself, unrestricted).
    */
   constructor(
     readonly db: Db,
     readonly ctx: StoreContext,
+    readonly access?: AccessRestriction,
   ) {}
+
+  /**
+   * A repository over the same database that applies a caller's access restriction.
+   * @param access - the restriction.
+   * @returns the restricted repository.
+   */
+  withAccess(access: AccessRestriction): Repository {
+    return new Repository(this.db, this.ctx, access);
+  }
+
+  /**
+   * Throws 403 unless the caller's rule for `perm` reaches the current version of `type/id` (one indexed probe of
+   * the search tables; DESIGN.md: access control inside the query).
+   * @param type - resource type.
+   * @param id - resource id.
+   * @param perm - the permission exercised.
+   */
+  async assertAccess(type: string, id: string, perm: AccessPerm): Promise<void> {
+    if (!this.access) return;
+    const rule = this.access.rule(type, perm);
+    if (rule === 'all') return;
+    const what = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search' }[perm];
+    if (rule !== 'none') {
+      await this.flush();
+      const params = new SqlParams();
+      const builder = new ConditionBuilder(params, this.ctx.baseUrl);
+      const typeSql = `${params.add(type)}::text`;
+      const cond = accessConditionForType(builder, this.access, perm, type, typeSql);
+      const rows = await this.db.query(`SELECT 1 FROM resource r WHERE r.resource_type = ${typeSql} AND r.id = ${params.add(id)} AND ${cond}`, params.values);
+      if (rows.length) return;
+    }
+    throw forbidden(`You may not ${what} ${type}/${id}`);
+  }
 
   /**
    * Runs `fn` in one database transaction with a repository bound to it; buffered writes are flushed before commit.
@@ -64,7 +103,7 @@ export class Repository {
     // Already in a transaction: join it (its buffer and locks), so a transaction bundle stays one set-based unit.
     if (this.db.inTransaction) return fn(this);
     return this.db.transaction(async (tx) => {
-      const repo = new Repository(tx, this.ctx);
+      const repo = new Repository(tx, this.ctx, this.access);
       const result = await fn(repo);
       await repo.flush();
       return result;
@@ -143,7 +182,8 @@ export class Repository {
   }
 
   /**
-   * Reads the current versions of many resources in one statement; absent and deleted ones are left out.
+   * Reads the current versions of many resources in one statement; absent and deleted ones are left out. For the
+   * server's own rule checks (not returned to the caller), so the access restriction does not apply.
    * @param keys - type and id of each resource.
    * @returns the resources found.
    */
@@ -174,6 +214,7 @@ export class Repository {
           `Version conflict: If-Match was ${options.ifMatch} but the current version of ${resource.resourceType}/${id} is ${current && !current.deleted ? current.version_id : 'absent'}`,
         );
       }
+      if (current && !current.deleted) await repo.assertAccess(resource.resourceType, id, 'u');
       const versionId = (current?.version_id ?? 0) + 1;
       if (repo.locked.has(`${resource.resourceType}/${id}`)) repo.locked.set(`${resource.resourceType}/${id}`, { version_id: versionId, deleted: false });
       const stored = repo.stamp(resource, id, versionId);
@@ -197,6 +238,7 @@ export class Repository {
         throw preconditionFailed(`Version conflict: If-Match was ${ifMatch}`);
       }
       if (!current || current.deleted) return undefined;
+      await repo.assertAccess(type, id, 'd');
       const versionId = current.version_id + 1;
       if (repo.locked.has(`${type}/${id}`)) repo.locked.set(`${type}/${id}`, { version_id: versionId, deleted: true });
       repo.buffer.add({
@@ -229,6 +271,7 @@ export class Repository {
     const row = rows[0];
     if (!row) throw notFound(`${type}/${id} not found`);
     if (row.deleted || row.content === null) throw gone(`${type}/${id} has been deleted`);
+    await this.assertAccess(type, id, 'r');
     return { text: row.content, versionId: String(row.version_id), lastUpdated: row.last_updated };
   }
 
@@ -251,6 +294,7 @@ export class Repository {
    */
   async readVersion<T extends Resource = Resource>(type: string, id: string, versionId: number): Promise<T> {
     await this.flush();
+    await this.assertAccess(type, id, 'r');
     const rows = await this.db.query<{ content: string | null; deleted: boolean }>(
       `SELECT content::text AS content, deleted FROM resource WHERE resource_type = $1 AND id = $2 AND version_id = $3
        UNION ALL SELECT content::text AS content, deleted FROM resource_history WHERE resource_type = $1 AND id = $2 AND version_id = $3`,
@@ -306,7 +350,7 @@ export class Repository {
    */
   async search(request: SearchRequest): Promise<SearchResult> {
     await this.flush();
-    return runSearch(this.db, this.ctx, request);
+    return runSearch(this.db, this.ctx, request, this.access);
   }
 
   /**
@@ -325,6 +369,12 @@ export class Repository {
    */
   async history(query: HistoryQuery): Promise<HistoryPage> {
     await this.flush();
+    if (this.access) {
+      if (query.id) await this.assertAccess(query.resourceTypes[0] as string, query.id, 'r');
+      else if (query.resourceTypes.some((t) => this.access?.rule(t, 'r') !== 'all')) {
+        throw forbidden('Type and system history are open only to callers who may read every resource of the types asked for');
+      }
+    }
     return readHistory(this.db, query);
   }
 }

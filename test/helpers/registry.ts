@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type Registry } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { PgliteDb } from '../../src/store/pglite-db.ts';
+import { adminToken, verifyTestToken } from './tokens.ts';
 
 let shared: Promise<Registry> | undefined;
 
@@ -14,7 +15,7 @@ export function testRegistry(): Promise<Registry> {
   shared ??= (async () => {
     const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BASE_URL: 'http://localhost:8080', SEED_DEMO_DATA: 'false' });
     const db = config.databaseUrl ? undefined : await PgliteDb.open();
-    return buildApp(config, db ? { db } : {});
+    return buildApp(config, { ...(db ? { db } : {}), verifyToken: verifyTestToken });
   })();
   return shared;
 }
@@ -35,15 +36,19 @@ export interface Res {
  * @param method - HTTP method.
  * @param url - path under the server root, e.g. `/fhir/Patient`.
  * @param body - JSON body, if any.
- * @param headers - extra headers.
+ * @param headers - extra headers; without `authorization` a state-admin token is sent, and `authorization: ''`
+ *   sends none.
  * @returns status, headers and parsed body.
  */
 export async function request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
   const { app } = await testRegistry();
+  const auth: Record<string, string> = 'authorization' in headers ? {} : { authorization: `Bearer ${await adminToken()}` };
+  const sent = { ...auth, ...headers };
+  if (sent.authorization === '') delete sent.authorization;
   const raw = await app.inject({
     method: method as 'GET',
     url,
-    headers: { ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/fhir+json' } : {}), ...headers },
+    headers: { ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/fhir+json' } : {}), ...sent },
     ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
   let parsed: Res['body'] = {};

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Bundle } from '@medplum/fhirtypes';
 import { buildImmunization, buildPatient, unique } from '../helpers/builders.ts';
 import { request, testRegistry } from '../helpers/registry.ts';
+import { adminToken } from '../helpers/tokens.ts';
 
 after(async () => (await testRegistry()).close());
 
@@ -123,7 +124,7 @@ describe('result controls', () => {
     const form = await (await testRegistry()).app.inject({
       method: 'POST',
       url: '/fhir/Patient/_search',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${await adminToken()}` },
       payload: `family=${fam}&birthdate=2018-01-01`,
     });
     assert.equal(JSON.parse(form.body).entry.length, 2);

@@ -77,7 +77,8 @@ function parseFilter(registry: SearchParameterRegistry, types: string[], name: s
     const targets = typeModifier ? [typeModifier] : def.targets;
     if (typeModifier && !def.targets.includes(typeModifier)) throw badRequest(`${code} cannot refer to ${typeModifier}`, name);
     const restName = name.slice(dot + 1);
-    const candidates = targets.filter((t) => registry.get(t, restName.split(/[.:]/)[0] ?? '') !== undefined);
+    const first = restName.split(/[.:]/)[0] ?? '';
+    const candidates = first === '_has' ? targets : targets.filter((t) => registry.get(t, first) !== undefined);
     if (candidates.length === 0) throw badRequest(`Unknown chained parameter "${name}"`, name);
     if (candidates.length > 1) throw badRequest(`Chained parameter "${name}" is ambiguous: add a type, e.g. ${code}:${candidates[0]}.${restName}`, name);
     const targetType = candidates[0] as string;

@@ -136,6 +136,11 @@ export class SearchParameterRegistry {
     }
   }
 
+  /** @returns the types that have search parameters (the served types). */
+  types(): string[] {
+    return [...this.byType.keys()];
+  }
+
   /** @param type - resource type. @param code - parameter name. @returns the definition, if any. */
   get(type: string, code: string): SearchParamDef | undefined {
     return this.byType.get(type)?.get(code);

@@ -62,3 +62,20 @@ export interface SearchRequest {
   /** For a compartment search (`Patient/123/Immunization`). */
   compartment?: { type: string; id: string; codes: string[] };
 }
+
+/**
+ * Which resources of one type a caller may reach: all, none, or those matching any of the alternatives (each an
+ * AND of filters). The store turns it into SQL, so access control is part of every query, never a filter applied
+ * to results afterwards.
+ */
+export type AccessRule = 'all' | 'none' | SearchFilter[][];
+
+/** The access restriction a repository applies to reads and searches (`r`, `s`) and to writes (`c`, `u`, `d`). */
+export interface AccessRestriction {
+  /**
+   * @param type - resource type.
+   * @param perm - SMART permission: c, r, u, d or s.
+   * @returns the rule for that type and permission.
+   */
+  rule(type: string, perm: 'c' | 'r' | 'u' | 'd' | 's'): AccessRule;
+}

@@ -2,6 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { randomUUID } from 'node:crypto';
 import { gone } from '../../fhir/outcomes.ts';
 import type { Db, SqlValue } from '../db.ts';
+import { SqlParams } from '../sql.ts';
 
 /** Most results a sorted search's snapshot keeps; later pages past it fall back to live offsets. */
 export const SNAPSHOT_CAP = 10_000;
@@ -34,17 +35,30 @@ export async function createSnapshot(db: Db, sql: string, params: SqlValue[]): P
  * @param token - the snapshot token.
  * @param offset - first position.
  * @param count - page size.
+ * @param visible - the caller's access condition on `resource r` (a snapshot URL handed to someone else shows them
+ *   only what they may see).
  * @returns the page's resources in order, whether more follow, and the snapshot's size.
  */
-export async function readSnapshotPage(db: Db, token: string, offset: number, count: number): Promise<{ matches: Resource[]; hasMore: boolean; size: number }> {
+export async function readSnapshotPage(
+  db: Db,
+  token: string,
+  offset: number,
+  count: number,
+  visible: (params: SqlParams) => string = () => 'true',
+): Promise<{ matches: Resource[]; hasMore: boolean; size: number }> {
   const meta = await db.query<{ total: number }>('SELECT total FROM search_page WHERE token = $1::uuid', [token]);
   if (!meta[0]) throw gone('These search results have expired; repeat the search');
+  const params = new SqlParams();
+  params.add(token);
+  params.add(offset);
+  params.add(count);
+  const cond = visible(params);
   const rows = await db.query<{ content: string }>(
     `SELECT r.content::text AS content FROM search_page p
        CROSS JOIN LATERAL unnest(p.refs[$2::int + 1 : $2::int + $3::int]) WITH ORDINALITY AS k(ref, pos)
        JOIN resource r ON r.resource_type = split_part(k.ref, '/', 1) AND r.id = split_part(k.ref, '/', 2)
-     WHERE p.token = $1::uuid AND NOT r.deleted ORDER BY k.pos`,
-    [token, offset, count],
+     WHERE p.token = $1::uuid AND NOT r.deleted AND ${cond} ORDER BY k.pos`,
+    params.values,
   );
   const size = meta[0].total;
   return { matches: rows.map((r) => JSON.parse(r.content) as Resource), hasMore: offset + count < size, size };

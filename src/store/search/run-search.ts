@@ -1,5 +1,6 @@
 import type { Resource } from '@medplum/fhirtypes';
-import type { SearchRequest, SortRule } from '../../fhir/search/search-request.ts';
+import type { AccessRestriction, SearchRequest, SortRule } from '../../fhir/search/search-request.ts';
+import { accessCondition, accessConditionForType } from './access.ts';
 import type { Db } from '../db.ts';
 import type { StoreContext } from '../repository.ts';
 import { SqlParams } from '../sql.ts';
@@ -51,15 +52,22 @@ function sortExpression(rule: SortRule, params: SqlParams): string {
   return `(SELECT ${agg}(s.${col[handler.table]}) FROM ${handler.table} s WHERE s.resource_type = r.resource_type AND s.resource_id = r.id AND s.code = ${params.add(def.code)}) ${dir} NULLS LAST`;
 }
 
+/** The access condition on `resource r` for rows of the given types (`true` without a restriction). */
+function visibility(ctx: StoreContext, params: SqlParams, access: AccessRestriction | undefined, types: string[]): string {
+  if (!access) return 'true';
+  return accessCondition(new ConditionBuilder(params, ctx.baseUrl), params, access, 'r', types);
+}
+
 /**
  * Builds the WHERE clause of a search over `resource r`.
  * @param ctx - store context.
  * @param request - the search.
  * @param params - parameter collector.
  * @param narrowOnly - date parameters known to hold only narrow values (see findNarrowOnly).
+ * @param access - the caller's access restriction, AND-ed into the condition.
  * @returns the SQL condition.
  */
-export function buildWhere(ctx: StoreContext, request: SearchRequest, params: SqlParams, narrowOnly?: Set<string>): string {
+export function buildWhere(ctx: StoreContext, request: SearchRequest, params: SqlParams, narrowOnly?: Set<string>, access?: AccessRestriction): string {
   const builder = new ConditionBuilder(params, ctx.baseUrl, narrowOnly);
   // With one type, conditions name it as a constant so index scans can start from (resource_type, code, value).
   const single = request.resourceTypes.length === 1 ? `${params.add(request.resourceTypes[0] as string)}::text` : undefined;
@@ -71,6 +79,7 @@ export function buildWhere(ctx: StoreContext, request: SearchRequest, params: Sq
       AND cp.code = ANY(${params.add(codes)}::text[]) AND cp.target_type = ${params.add(type)} AND cp.target_id = ${params.add(id)})`);
   }
   where.push(...builder.filters(request.filters, owner, 'r.last_updated'));
+  if (access) where.push(single ? accessConditionForType(builder, access, 's', request.resourceTypes[0] as string, single) : accessCondition(builder, params, access, 's', request.resourceTypes));
   return where.join(' AND ');
 }
 
@@ -120,11 +129,12 @@ export async function explainSearch(db: Db, ctx: StoreContext, request: SearchRe
  * @param db - the database.
  * @param ctx - store context.
  * @param request - the parsed search.
+ * @param access - the caller's access restriction (matches, includes and snapshot pages all obey it).
  * @returns the result.
  */
-export async function runSearch(db: Db, ctx: StoreContext, request: SearchRequest): Promise<SearchResult> {
+export async function runSearch(db: Db, ctx: StoreContext, request: SearchRequest, access?: AccessRestriction): Promise<SearchResult> {
   const params = new SqlParams();
-  const where = buildWhere(ctx, request, params, await findNarrowOnly(db, request));
+  const where = buildWhere(ctx, request, params, await findNarrowOnly(db, request), access);
   let total: number | undefined;
   if (request.total === 'accurate' || request.summary === 'count') {
     const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resource r WHERE ${where}`, params.values);
@@ -139,8 +149,8 @@ export async function runSearch(db: Db, ctx: StoreContext, request: SearchReques
     return { matches: [], included: [], total, hasMore: false, paging: { kind: 'offset' } };
   }
   if (request.pageToken) {
-    const page = await readSnapshotPage(db, request.pageToken, request.offset, request.count);
-    const included = await readIncludes(db, request, page.matches);
+    const page = await readSnapshotPage(db, request.pageToken, request.offset, request.count, (p) => visibility(ctx, p, access, request.resourceTypes));
+    const included = await readIncludes(db, request, page.matches, (p, types) => visibility(ctx, p, access, types), ctx.searchParameters.types());
     const paging: Paging = { kind: 'snapshot', token: request.pageToken, offset: request.offset, size: page.size };
     return { matches: page.matches, included, total: total ?? (request.total !== 'none' ? page.size : undefined), hasMore: page.hasMore, paging };
   }
@@ -178,6 +188,6 @@ export async function runSearch(db: Db, ctx: StoreContext, request: SearchReques
     paging = { kind: 'snapshot', token: snap.token, offset: 0, size: snap.size };
   }
   const hasMore = paging.kind === 'cursor' ? paging.hasNext : more;
-  const included = await readIncludes(db, request, matches);
+  const included = await readIncludes(db, request, matches, (p, types) => visibility(ctx, p, access, types), ctx.searchParameters.types());
   return { matches, included, total, hasMore, paging };
 }

@@ -1,0 +1,58 @@
+/** SMART permissions: create, read, update, delete, search (SMART App Launch 2.0 §3.4 "Scopes for requesting FHIR resources"). */
+export type Permission = 'c' | 'r' | 'u' | 'd' | 's';
+
+/** One resource scope, normalised to v2 form. */
+export interface ResourceScope {
+  /** `patient`: the launch patient's compartment; `user`: what the user may see; `system`: what the client may see. */
+  context: 'patient' | 'user' | 'system';
+  /** A resource type or `*`. */
+  resourceType: string;
+  permissions: Set<Permission>;
+}
+
+const V2 = /^(patient|user|system)\/(\*|[A-Z][A-Za-z]+)\.([cruds]+)(\?.*)?$/;
+const V1 = /^(patient|user|system)\/(\*|[A-Z][A-Za-z]+)\.(read|write|\*)$/;
+const ORDER = 'cruds';
+
+/**
+ * Parses SMART resource scopes, v2 (`patient/Immunization.rs`, permissions in the order c r u d s) and v1
+ * (`user/Patient.read` = rs, `.write` = cud, `.*` = cruds), per SMART App Launch 2.0 §3.4 and its v1 mapping
+ * (§3.4.2). Other scopes (`openid`, `launch/patient`, …) and malformed ones are skipped. Query-constrained v2 scopes
+ * (`?category=…`) are not honoured as grants: they would need a narrower filter than this server applies.
+ * @param scopes - granted scopes.
+ * @returns the resource scopes.
+ */
+export function parseResourceScopes(scopes: string[]): ResourceScope[] {
+  const out: ResourceScope[] = [];
+  for (const s of scopes) {
+    const v2 = V2.exec(s);
+    if (v2) {
+      const perms = v2[3] as string;
+      if (v2[4]) continue;
+      // v2 permissions must appear in canonical order, each at most once.
+      const ordered = [...perms].every((p, i, a) => i === 0 || ORDER.indexOf(a[i - 1] as string) < ORDER.indexOf(p));
+      if (!ordered) continue;
+      out.push({ context: v2[1] as ResourceScope['context'], resourceType: v2[2] as string, permissions: new Set([...perms] as Permission[]) });
+      continue;
+    }
+    const v1 = V1.exec(s);
+    if (v1) {
+      const p = v1[3] === 'read' ? 'rs' : v1[3] === 'write' ? 'cud' : 'cruds';
+      out.push({ context: v1[1] as ResourceScope['context'], resourceType: v1[2] as string, permissions: new Set([...p] as Permission[]) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Which contexts grant a permission on a type.
+ * @param scopes - parsed scopes.
+ * @param type - resource type.
+ * @param perm - the permission.
+ * @returns the contexts (`patient`, `user`, `system`) whose scopes grant it.
+ */
+export function grantingContexts(scopes: ResourceScope[], type: string, perm: Permission): Set<ResourceScope['context']> {
+  const out = new Set<ResourceScope['context']>();
+  for (const s of scopes) if ((s.resourceType === '*' || s.resourceType === type) && s.permissions.has(perm)) out.add(s.context);
+  return out;
+}

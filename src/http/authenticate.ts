@@ -1,0 +1,66 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AccessClaims } from '../auth/access-claims.ts';
+import { AccessPolicy } from '../auth/policy.ts';
+import { FhirError, errorIssue, outcome } from '../fhir/outcomes.ts';
+import type { Services } from '../interactions/types.ts';
+import type { Actor } from '../registry/audit-event.ts';
+
+/** Checks a bearer token and says what it carries; throws when it is invalid, expired or revoked. */
+export type TokenVerifier = (token: string) => Promise<AccessClaims>;
+
+/** The claims of a developer when `AUTH_DISABLED` is set (loopback only; attributed as such in the audit trail). */
+export const DEVELOPER_CLAIMS: AccessClaims = {
+  sub: 'local-developer',
+  clientId: 'auth-disabled',
+  scopes: ['user/*.cruds'],
+  role: 'state-admin',
+  expiresAt: Number.MAX_SAFE_INTEGER,
+};
+
+function unauthorized(reply: FastifyReply, text: string, error?: string): FhirError {
+  // RFC 6750 §3: the challenge names the realm and, when a token was sent, why it failed.
+  reply.header('www-authenticate', `Bearer realm="fhir"${error ? `, error="${error}", error_description="${text.replace(/"/g, "'")}"` : ''}`);
+  return new FhirError(401, outcome([errorIssue('login', text)]));
+}
+
+/**
+ * Authenticates a request to the FHIR API with its SMART access token (RFC 6750 bearer;
+ * SMART App Launch 2.0 §"Access token"), or answers 401 with `WWW-Authenticate`.
+ * @param request - the request.
+ * @param reply - the reply (for the challenge header).
+ * @param verify - the token verifier, or undefined when authorization is disabled for local development.
+ * @returns the token's claims.
+ */
+export async function authenticate(request: FastifyRequest, reply: FastifyReply, verify: TokenVerifier | undefined): Promise<AccessClaims> {
+  if (!verify) return DEVELOPER_CLAIMS;
+  const header = request.headers.authorization;
+  const m = header ? /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header) : null;
+  if (!m) throw unauthorized(reply, header ? 'The Authorization header must be "Bearer <access token>"' : 'This endpoint needs an access token', header ? 'invalid_request' : undefined);
+  try {
+    const claims = await verify(m[1] as string);
+    if (claims.expiresAt * 1000 <= Date.now()) throw new Error('expired');
+    return claims;
+  } catch {
+    throw unauthorized(reply, 'The access token is invalid, expired or revoked', 'invalid_token');
+  }
+}
+
+/**
+ * Who the caller is, for the audit trail: the user or client, never a patient's name.
+ * @param claims - token claims.
+ * @param address - caller's network address.
+ * @returns the actor.
+ */
+export function actorOf(claims: AccessClaims, address: string): Actor {
+  return { name: claims.sub, clientId: claims.clientId, role: claims.role, address, ...(claims.fhirUser ? { reference: claims.fhirUser } : {}) };
+}
+
+/**
+ * The access policy of a request's claims.
+ * @param claims - token claims.
+ * @param services - the server's services.
+ * @returns the policy.
+ */
+export function policyOf(claims: AccessClaims, services: Services): AccessPolicy {
+  return new AccessPolicy(claims, services);
+}
