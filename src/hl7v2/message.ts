@@ -63,7 +63,6 @@ export interface HeaderPolicy {
 export const DEFAULT_POLICY: HeaderPolicy = { messageTypes: ['VXU^V04', 'QBP^Q11'], processingIds: ['P', 'T', 'D'], versions: ['2.5.1'] };
 
 const MSH = { segment: 'MSH', sequence: 1 } as const;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]/;
 
 /**
