@@ -3,7 +3,7 @@
  * data type maps: CE/CWE to CodeableConcept, CX to Identifier, XPN to HumanName, XAD to Address, XTN to
  * ContactPoint, TS/DT to dateTime/date).
  */
-import type { Address, CodeableConcept, Coding, ContactPoint, HumanName, Identifier, Reference } from '@medplum/fhirtypes';
+import type { Address, CodeableConcept, Coding, ContactPoint, HumanName, Identifier, Practitioner, Reference } from '@medplum/fhirtypes';
 import { comp, type Hl7Repetition } from './segments.ts';
 
 /** HL7 table 0396 coding system names to FHIR system URIs. */
@@ -234,7 +234,7 @@ export function cxToIdentifier(rep: Hl7Repetition | undefined): Identifier | und
  * @param rep - the repetition.
  * @returns the reference, or undefined when empty.
  */
-export function xcnToReference(rep: Hl7Repetition | undefined): Reference | undefined {
+export function xcnToReference(rep: Hl7Repetition | undefined): Reference<Practitioner> | undefined {
   const id = comp(rep, 1);
   const display = [comp(rep, 3), comp(rep, 4), comp(rep, 2)].filter(Boolean).join(' ');
   if (!id && !display) return undefined;
