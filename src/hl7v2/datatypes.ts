@@ -43,6 +43,7 @@ export function systemOf(name: string): string {
 /** The short v2 name of a FHIR system (inverse of {@link systemOf}). */
 export function v2NameOf(system: string | undefined): string {
   if (!system) return '';
+  if (system === 'http://terminology.hl7.org/CodeSystem/v3-ActSite') return 'HL70163';
   const table = /v2-(\d{4})$/.exec(system);
   if (table) return `HL7${table[1]}`;
   const hit = Object.entries(V2_SYSTEMS).find(([, uri]) => uri === system);
