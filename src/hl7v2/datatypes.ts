@@ -95,12 +95,15 @@ export function ceToConcept(rep: Hl7Repetition | undefined): CodeableConcept | u
  * TS/DT/DTM (`YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+/-ZZZZ]`) to a FHIR date or dateTime: a time is kept only when an
  * offset is given (FHIR requires a zone with a time).
  * @param ts - the v2 value.
+ * @param defaultZone - offset (`-0500`) for a time sent without one: HL7 reads it as the sender's local time,
+ *   and the offset of MSH-7 tells that zone.
  * @returns `{ date, dateTime, hasTime }`, or undefined when not a valid timestamp.
  */
-export function parseTs(ts: string): { date: string; dateTime: string; hasTime: boolean } | undefined {
+export function parseTs(ts: string, defaultZone?: string): { date: string; dateTime: string; hasTime: boolean } | undefined {
   const m = /^(\d{4})(\d{2})?(\d{2})?(?:(\d{2})(\d{2})?(\d{2})?(?:\.(\d{1,4}))?)?([+-]\d{4})?$/.exec(ts.trim());
   if (!m) return undefined;
-  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  const [, y, mo, d, h, mi, s, frac, sentZone] = m;
+  const zone = sentZone ?? defaultZone;
   if (mo && (+mo < 1 || +mo > 12)) return undefined;
   if (d) {
     const probe = new Date(Date.UTC(+(y as string), +(mo as string) - 1, +d));

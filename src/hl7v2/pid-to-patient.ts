@@ -100,9 +100,10 @@ function pd1Facts(pd1: Hl7Segment | undefined, patient: Patient, issues: Hl7Issu
  * @param pid - the PID segment.
  * @param pd1 - the PD1 segment, if any.
  * @param now - the current time (for future-date checks).
+ * @param zone - the sender's UTC offset (from MSH-7), for a birth time sent without one.
  * @returns the patient, flattened identifiers and issues.
  */
-export function mapPatient(pid: Hl7Segment, pd1: Hl7Segment | undefined, now: Date): PatientMapping {
+export function mapPatient(pid: Hl7Segment, pd1: Hl7Segment | undefined, now: Date, zone?: string): PatientMapping {
   const issues: Hl7Issue[] = [];
   requiredIssues(pid, now, issues);
   const at = (field: number) => ({ segment: 'PID', sequence: pid.sequence, field });
@@ -114,7 +115,7 @@ export function mapPatient(pid: Hl7Segment, pd1: Hl7Segment | undefined, now: Da
   const ext: Extension[] = [];
   const maiden = val(pid, 6, 1);
   if (maiden) ext.push({ url: EXT_MOTHERS_MAIDEN_NAME, valueString: maiden });
-  const dob = parseTs(val(pid, 7));
+  const dob = parseTs(val(pid, 7), zone);
   if (dob && dob.date.length === 10) {
     patient.birthDate = dob.date;
     if (dob.hasTime && dob.dateTime.includes('T')) (patient as Patient & { _birthDate?: { extension: Extension[] } })._birthDate = { extension: [{ url: EXT_BIRTH_TIME, valueDateTime: dob.dateTime }] };

@@ -91,7 +91,7 @@ export function mapVxu(msg: ParsedMessage, tables: CodeTables, opts: { now: Date
   }
   if (msg.segments[1] !== pid) issues.push(hl7Issue({ segment: 'PID', sequence: 1 }, '100', 'W', 'PID should directly follow MSH'));
   const pd1 = msg.segments.find((s) => s.name === 'PD1');
-  const p = mapPatient(pid, pd1, opts.now);
+  const p = mapPatient(pid, pd1, opts.now, /([+-]\d{4})$/.exec(msg.header.dateTime)?.[1]);
   issues.push(...p.issues);
   const relatedPersons = msg.segments.filter((s) => s.name === 'NK1').map((s) => mapRelatedPerson(s, issues)).filter((r) => r !== undefined);
   const doses = groupDoses(msg.segments, issues).map((g) => mapDose(g, tables, { now: opts.now, ...(p.patient.birthDate ? { birthDate: p.patient.birthDate } : {}) }));
