@@ -66,7 +66,7 @@ describe('NIST ONC 2015 iz-ad-1.1: 3 new NDC doses, 2 historical HepB, 2 NK1', (
   test('doses', () => {
     const { immunizations } = map('nist-onc2015-iz-ad-1.1-send-v04-z22');
     assert.deepEqual(immunizations.map((i) => cvx(i.resource)), ['120', '116', '133', '45', '45']);
-    const [penta, rota, , hist] = immunizations.map((i) => i.resource) as Immunization[];
+    const [penta, rota, , hist] = immunizations.map((i) => i.resource) as [Immunization, Immunization, Immunization, Immunization];
     assert.equal(penta.occurrenceDateTime, '2015-06-24');
     assert.equal(penta.vaccineCode.coding?.[1]?.code, '49281-0560-05');
     assert.equal(penta.lotNumber, '526434');
@@ -152,7 +152,7 @@ describe('other NIST VXU cases', () => {
     assert.equal(m.patient.address?.length, 1);
     assert.equal(m.patient.communication?.[0]?.language.coding?.[0]?.code, 'en');
     assert.deepEqual(m.patientIdentifiers.map((i) => i.type), ['MR', 'SR']);
-    const [hepb, pediarix] = m.immunizations.map((i) => i.resource) as Immunization[];
+    const [hepb, pediarix] = m.immunizations.map((i) => i.resource) as [Immunization, Immunization];
     assert.deepEqual(hepb.vaccineCode.coding?.map((c) => c.code), ['08', '58160-0820-11']);
     assert.equal(code(hepb.reportOrigin), '08');
     assert.equal(cvx(pediarix), '110');
