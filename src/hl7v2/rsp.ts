@@ -10,6 +10,7 @@ import { isMessageRejected, type Hl7Issue } from './issues.ts';
 import type { MessageHeader } from './message.ts';
 import type { Hl7Segment } from './segments.ts';
 import { toTs } from './datatypes.ts';
+import { vaccineGroupOf } from './vaccine-groups.ts';
 import { immunizationToSegments, obx, patientToPd1, patientToPid, relatedPersonToNk1, type ObxCounter } from './fhir-to-v2.ts';
 
 /** QAK-2 query response status (HL7 table 0208). */
@@ -102,20 +103,31 @@ export function buildRspZ33(ctx: RspContext, status: 'NF' | 'TM' | 'PD', issues:
 
 const SCHEDULE = ['VXC16', 'ACIP', 'CDCPHINVS'];
 
+/**
+ * One OBX group per vaccine group of a dose: the registry evaluates per antigen, the Z42 reports per vaccine group
+ * (valid only when every antigen of the group is valid; the first non-valid reason is given).
+ */
 function evaluationObx(c: ObxCounter, evals: readonly ImmunizationEvaluation[], date: string): string[] {
-  return evals.flatMap((e, i) => {
+  const groups = new Map<string, { name: string; evals: ImmunizationEvaluation[] }>();
+  for (const e of evals) {
+    const [cvx, name] = vaccineGroupOf(e.targetDisease) ?? ['', e.targetDisease?.text ?? ''];
+    const g = groups.get(cvx || name) ?? { name, evals: [] };
+    g.evals.push(e);
+    groups.set(cvx || name, g);
+  }
+  return [...groups.entries()].flatMap(([cvx, g], i) => {
     const sub = i + 1;
-    const valid = e.doseStatus?.coding?.some((x) => x.code === 'valid');
-    const group = e.targetDisease?.coding?.find((x) => x.system === 'http://hl7.org/fhir/sid/cvx');
+    const first = g.evals[0] as ImmunizationEvaluation;
+    const invalid = g.evals.find((e) => !e.doseStatus?.coding?.some((x) => x.code === 'valid'));
     const out = [
-      obx(c, 'CE', ['30956-7', 'Vaccine type'], sub, group ? [group.code ?? '', group.display ?? '', 'CVX'] : ['', e.targetDisease?.text ?? '']),
+      obx(c, 'CE', ['30956-7', 'Vaccine type'], sub, [/^\d+$/.test(cvx) ? cvx : '', g.name, /^\d+$/.test(cvx) ? 'CVX' : '']),
       obx(c, 'CE', ['59779-9', 'Immunization schedule used'], sub, SCHEDULE, date),
     ];
-    if (e.doseNumberPositiveInt) out.push(obx(c, 'NM', ['30973-2', 'Dose number in series'], sub, String(e.doseNumberPositiveInt), date, ['NA', '', 'HL70353']));
-    if (e.seriesDosesPositiveInt) out.push(obx(c, 'NM', ['59782-3', 'Number of doses in primary series'], sub, String(e.seriesDosesPositiveInt), date, ['NA', '', 'HL70353']));
-    out.push(obx(c, 'ID', ['59781-5', 'Dose validity'], sub, valid ? 'Y' : 'N', date));
-    const reason = e.doseStatusReason?.[0]?.text;
-    if (!valid && reason) out.push(obx(c, 'ST', ['30982-3', 'Reason applied by forecast logic to project this vaccine'], sub, reason, date));
+    if (first.doseNumberPositiveInt) out.push(obx(c, 'NM', ['30973-2', 'Dose number in series'], sub, String(first.doseNumberPositiveInt), date, ['NA', '', 'HL70353']));
+    if (first.seriesDosesPositiveInt) out.push(obx(c, 'NM', ['59782-3', 'Number of doses in primary series'], sub, String(first.seriesDosesPositiveInt), date, ['NA', '', 'HL70353']));
+    out.push(obx(c, 'ID', ['59781-5', 'Dose validity'], sub, invalid ? 'N' : 'Y', date));
+    const reason = invalid?.doseStatusReason?.[0]?.text;
+    if (reason) out.push(obx(c, 'ST', ['30982-3', 'Reason applied by forecast logic to project this vaccine'], sub, reason, date));
     return out;
   });
 }
@@ -136,8 +148,8 @@ function forecastSegments(rec: ImmunizationRecommendation, date: string): string
       const v = r.dateCriterion?.find((d) => d.code?.coding?.some((x) => x.code === code))?.value;
       if (v) out.push(obx(c, 'DT', [code, text], sub, toTs(v), date));
     }
-    const status = r.forecastStatus?.text ?? r.forecastStatus?.coding?.[0]?.display;
-    if (status) out.push(obx(c, 'CE', ['59783-1', 'Status in immunization series'], sub, ['', status], date));
+    const status = r.forecastStatus?.coding?.[0];
+    if (status?.code) out.push(obx(c, 'CE', ['59783-1', 'Status in immunization series'], sub, [status.code, status.display ?? r.forecastStatus?.text ?? '', 'immds-forecast-status'], date));
     return out;
   });
   if (!groups.length) return [];
