@@ -115,8 +115,9 @@ function evaluationObx(c: ObxCounter, evals: readonly ImmunizationEvaluation[], 
     g.evals.push(e);
     groups.set(cvx || name, g);
   }
+  const base = c.n; // OBX-4 groups continue after the dose's funding OBX, so sub-ids stay unique under the RXA
   return [...groups.entries()].flatMap(([cvx, g], i) => {
-    const sub = i + 1;
+    const sub = base + i + 1;
     const first = g.evals[0] as ImmunizationEvaluation;
     const invalid = g.evals.find((e) => !e.doseStatus?.coding?.some((x) => x.code === 'valid'));
     const out = [
