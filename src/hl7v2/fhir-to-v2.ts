@@ -5,7 +5,7 @@
 import type { Address, CodeableConcept, ContactPoint, HumanName, Identifier, Immunization, Patient, RelatedPerson } from '@medplum/fhirtypes';
 import { segment, type V2Rep } from './encode.ts';
 import { toTs, v2NameOf } from './datatypes.ts';
-import { EXT_MOTHERS_MAIDEN_NAME, EXT_PROTECTION, EXT_PUBLICITY, EXT_REGISTRY_STATUS, EXT_US_CORE_ETHNICITY, EXT_US_CORE_RACE, subExtension } from './patient-extensions.ts';
+import { EXT_MOTHERS_MAIDEN_NAME, EXT_PROTECTION, EXT_PUBLICITY, EXT_REGISTRY_STATUS, EXT_US_CORE_ETHNICITY, EXT_US_CORE_RACE, EXT_VIS_VACCINE, subExtension } from './patient-extensions.ts';
 
 const USE_TO_XPN: Record<string, string> = { official: 'L', usual: 'A', nickname: 'N', maiden: 'M', old: 'B', temp: 'U', anonymous: 'S' };
 
@@ -105,15 +105,17 @@ export function relatedPersonToNk1(r: RelatedPerson, setId: number): string {
 
 function xcn(ref: { identifier?: Identifier; display?: string } | undefined): V2Rep {
   if (!ref) return [];
-  const parts = (ref.display ?? '').split(' ');
-  const family = parts.length > 1 ? parts[parts.length - 1] ?? '' : parts[0] ?? '';
-  const given = parts.length > 1 ? parts[0] ?? '' : '';
+  // display is "given middle family" (xcnToReference)
+  const parts = (ref.display ?? '').split(' ').filter(Boolean);
+  const family = parts.length ? (parts[parts.length - 1] as string) : '';
+  const given = parts.length > 1 ? (parts[0] as string) : '';
+  const middle = parts.slice(1, -1).join(' ');
   const sys = ref.identifier?.system ?? '';
-  return [ref.identifier?.value ?? '', family, given, '', '', '', '', '', sys.startsWith('urn:iis:aa:') ? sys.slice(11) : ''];
+  return [ref.identifier?.value ?? '', family, given, middle, '', '', '', '', sys.startsWith('urn:iis:aa:') ? sys.slice(11) : ''];
 }
 
-/** OBX builder state: set id counter for one RXA. */
-export interface ObxCounter { n: number }
+/** OBX builder state for one RXA: `n` the last OBX-1 set id, `sub` the last OBX-4 sub-id used. */
+export interface ObxCounter { n: number; sub?: number }
 
 /**
  * One OBX: `OBX|n|type|loinc^text^LN|subId|value||||||F|||date`.
@@ -128,11 +130,12 @@ export interface ObxCounter { n: number }
  */
 export function obx(c: ObxCounter, type: string, loinc: [string, string], subId: number, value: string | V2Rep, date = '', units: string | V2Rep = ''): string {
   c.n += 1;
+  c.sub = Math.max(c.sub ?? 0, subId);
   return segment('OBX', [String(c.n), type, [loinc[0], loinc[1], 'LN'], String(subId), value, units, '', '', '', '', 'F', '', '', date]);
 }
 
 /**
- * Immunization to ORC, RXA, RXR and the funding OBX (CDC IG R1.5 Z32 dose group).
+ * Immunization to ORC, RXA, RXR and the funding, eligibility and VIS OBX (CDC IG R1.5 Z32 dose group).
  * @param imm - the immunization.
  * @param counter - the OBX set id counter (fresh per RXA).
  * @returns the segments.
@@ -159,7 +162,15 @@ export function immunizationToSegments(imm: Immunization, counter: ObxCounter): 
     out.push(segment('RXR', [conceptToCe(imm.route, 'http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl'), conceptToCe(imm.site)]));
   }
   const date = toTs(imm.occurrenceDateTime);
-  if (imm.fundingSource) out.push(obx(counter, 'CE', ['30963-3', 'Vaccine funding source'], counter.n + 1, conceptToCe(imm.fundingSource), date));
-  for (const pe of imm.programEligibility ?? []) out.push(obx(counter, 'CE', ['64994-7', 'Vaccine funding program eligibility category'], counter.n + 1, conceptToCe(pe), date));
+  if (imm.fundingSource) out.push(obx(counter, 'CE', ['30963-3', 'Vaccine funding source'], (counter.sub ?? 0) + 1, conceptToCe(imm.fundingSource), date));
+  for (const pe of imm.programEligibility ?? []) out.push(obx(counter, 'CE', ['64994-7', 'Vaccine funding program eligibility category'], (counter.sub ?? 0) + 1, conceptToCe(pe), date));
+  for (const e of imm.education ?? []) {
+    const sub = (counter.sub ?? 0) + 1;
+    const vaccine = e.extension?.find((x) => x.url === EXT_VIS_VACCINE)?.valueCodeableConcept;
+    if (e.documentType) out.push(obx(counter, 'CE', ['69764-9', 'Document type'], sub, [e.documentType, '', 'cdcgs1vis'], date));
+    if (vaccine) out.push(obx(counter, 'CE', ['30956-7', 'Vaccine type'], sub, conceptToCe(vaccine), date));
+    if (e.publicationDate) out.push(obx(counter, 'TS', ['29768-9', 'Date vaccine information statement published'], sub, toTs(e.publicationDate), date));
+    if (e.presentationDate) out.push(obx(counter, 'TS', ['29769-7', 'Date vaccine information statement presented'], sub, toTs(e.presentationDate), date));
+  }
   return out;
 }

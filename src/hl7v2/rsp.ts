@@ -115,7 +115,7 @@ function evaluationObx(c: ObxCounter, evals: readonly ImmunizationEvaluation[], 
     g.evals.push(e);
     groups.set(cvx || name, g);
   }
-  const base = c.n; // OBX-4 groups continue after the dose's funding OBX, so sub-ids stay unique under the RXA
+  const base = c.sub ?? 0; // OBX-4 groups continue after the dose's funding OBX, so sub-ids stay unique under the RXA
   return [...groups.entries()].flatMap(([cvx, g], i) => {
     const sub = base + i + 1;
     const first = g.evals[0] as ImmunizationEvaluation;

@@ -94,7 +94,7 @@ describe('RSP builders compared with the NIST RSP examples', () => {
     assert.deepEqual(again.immunizations.map((i) => i.resource.vaccineCode.coding?.[0]?.code), ['45', '45', '120', '116', '133']);
     const penta = again.immunizations[2]?.resource;
     const orig = vxu.immunizations[0]?.resource;
-    for (const k of ['occurrenceDateTime', 'lotNumber', 'expirationDate', 'doseQuantity', 'primarySource', 'fundingSource', 'programEligibility', 'site'] as const) {
+    for (const k of ['occurrenceDateTime', 'lotNumber', 'expirationDate', 'doseQuantity', 'primarySource', 'fundingSource', 'programEligibility', 'site', 'education', 'performer'] as const) {
       assert.deepEqual(penta?.[k], orig?.[k], k);
     }
     assert.equal(penta?.manufacturer?.identifier?.value, 'PMC');
@@ -183,7 +183,7 @@ describe('RSP builders compared with the NIST RSP examples', () => {
     const penta = out.slice(start + 1, end).filter((l) => l[0] === 'OBX').map((l) => `${l[4]}:${l[3]?.split('^')[0]}=${l[5]}`);
     assert.equal(penta[0], '1:30963-3=VXC50^Public^CDCPHINVS');
     assert.deepEqual(penta.filter((s) => s.includes('30956-7') || s.includes('59781-5') || s.includes('30982-3')), [
-      '3:30956-7=107^DTaP^CVX', '3:59781-5=Y', '4:30956-7=17^Hib^CVX', '4:59781-5=N', '4:30982-3=Too Young', '5:30956-7=89^Polio^CVX', '5:59781-5=Y',
+      '6:30956-7=107^DTaP^CVX', '6:59781-5=Y', '7:30956-7=17^Hib^CVX', '7:59781-5=N', '7:30982-3=Too Young', '8:30956-7=89^Polio^CVX', '8:59781-5=Y',
     ]);
     const rxa = out.filter((l) => l[0] === 'RXA');
     const last = rxa[rxa.length - 1] as string[];
