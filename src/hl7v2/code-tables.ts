@@ -26,6 +26,16 @@ export interface CodeTables {
   ndcToCvx: ReadonlyMap<string, string>;
   /** CPT to CVX. */
   cptToCvx: ReadonlyMap<string, string>;
+  /** CVX to the VIS editions that apply to it (GS1 GDTI barcode string and edition date YYYY-MM-DD). */
+  visByCvx: ReadonlyMap<string, readonly VisEdition[]>;
+}
+
+/** One VIS edition (CDC cvxvis table). */
+export interface VisEdition {
+  /** 24-digit GS1 GDTI string sent in OBX 69764-9. */
+  gdti: string;
+  /** Edition date YYYY-MM-DD. */
+  edition: string;
 }
 
 /** Canonical URLs of the resources the tables come from. */
@@ -38,6 +48,7 @@ export const TABLE_URLS = {
   fundingSource: 'urn:oid:2.16.840.1.114222.4.5.274',
   ndcToCvx: 'https://open-iis.org/fhir/ConceptMap/ndc-to-cvx',
   cptToCvx: 'https://open-iis.org/fhir/ConceptMap/cpt-to-cvx',
+  cvxToVis: 'https://open-iis.org/fhir/ConceptMap/cvx-to-vis',
 } as const;
 
 function codesOf(cs: CodeSystem | undefined): Map<string, TableCode> {
@@ -60,6 +71,14 @@ function mapOf(cm: ConceptMap | undefined): Map<string, string> {
   return out;
 }
 
+function visOf(cm: ConceptMap | undefined): Map<string, VisEdition[]> {
+  const out = new Map<string, VisEdition[]>();
+  for (const e of cm?.group?.[0]?.element ?? []) {
+    if (e.code) out.set(e.code, (e.target ?? []).filter((t) => t.code && t.comment).map((t) => ({ gdti: t.code as string, edition: t.comment as string })));
+  }
+  return out;
+}
+
 /**
  * Builds the tables from CodeSystem and ConceptMap resources (matched by canonical URL).
  * @param resources - the terminology resources of profiles/.
@@ -77,7 +96,27 @@ export function buildCodeTables(resources: readonly (CodeSystem | ConceptMap)[])
     fundingSource: codesOf(cs(TABLE_URLS.fundingSource)),
     ndcToCvx: mapOf(cm(TABLE_URLS.ndcToCvx)),
     cptToCvx: mapOf(cm(TABLE_URLS.cptToCvx)),
+    visByCvx: visOf(cm(TABLE_URLS.cvxToVis)),
   };
+}
+
+/**
+ * The VIS document a "VIS by vaccine type" report means (CDC IG R1.5 appendix: OBX 30956-7 + 29768-9): the
+ * edition of that CVX published on that date; without an exact date, the latest edition before it when all
+ * editions of the CVX are one document.
+ * @param cvx - vaccine type CVX.
+ * @param published - publication date YYYY-MM-DD, when sent.
+ * @param tables - the tables.
+ * @returns the GDTI string, or undefined when it cannot be told.
+ */
+export function visDocumentOf(cvx: string, published: string | undefined, tables: CodeTables): string | undefined {
+  const editions = tables.visByCvx.get(cvx) ?? [];
+  const exact = editions.filter((e) => e.edition === published?.slice(0, 10));
+  if (exact.length) return exact[0]?.gdti;
+  // The GDTI string ends with the edition date (yyMMdd): one document when everything before it agrees.
+  if (new Set(editions.map((e) => e.gdti.slice(0, -6))).size !== 1) return undefined;
+  const before = editions.filter((e) => !published || e.edition <= published).sort((a, b) => b.edition.localeCompare(a.edition));
+  return before[0]?.gdti;
 }
 
 /**

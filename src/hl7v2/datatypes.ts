@@ -37,7 +37,7 @@ export function systemOf(name: string): string {
   if (!n) return '';
   const table = /^HL7(\d{4})$/.exec(n);
   if (table) return `http://terminology.hl7.org/CodeSystem/v2-${table[1]}`;
-  return V2_SYSTEMS[n] ?? `urn:iis:cs:${name.trim()}`;
+  return V2_SYSTEMS[n] ?? `urn:iis:cs:${encodeURIComponent(name.trim())}`;
 }
 
 /** The short v2 name of a FHIR system (inverse of {@link systemOf}). */
@@ -47,7 +47,7 @@ export function v2NameOf(system: string | undefined): string {
   const table = /v2-(\d{4})$/.exec(system);
   if (table) return `HL7${table[1]}`;
   const hit = Object.entries(V2_SYSTEMS).find(([, uri]) => uri === system);
-  return hit ? hit[0] : system.replace(/^urn:iis:cs:/, '');
+  return hit ? hit[0] : system.startsWith('urn:iis:cs:') ? safeDecode(system.slice(11)) : system;
 }
 
 /** A CE/CWE triplet (identifier, text, coding system). */
@@ -212,8 +212,26 @@ export function xtnToContact(rep: Hl7Repetition | undefined): ContactPoint | und
 export function authoritySystem(namespace: string, universalId = '', type = ''): string | undefined {
   if (universalId && type.toUpperCase() === 'ISO') return `urn:oid:${universalId}`;
   if (universalId && /^(https?:|urn:)/.test(universalId)) return universalId;
-  if (namespace) return `urn:iis:aa:${namespace}`;
-  return universalId ? `urn:iis:aa:${universalId}` : undefined;
+  if (namespace) return `urn:iis:aa:${encodeURIComponent(namespace)}`;
+  return universalId ? `urn:iis:aa:${encodeURIComponent(universalId)}` : undefined;
+}
+
+/**
+ * The namespace of a `urn:iis:aa:` system (inverse of {@link authoritySystem}).
+ * @param system - the system.
+ * @returns the namespace, or '' for other systems.
+ */
+export function namespaceOf(system: string | undefined): string {
+  if (!system?.startsWith('urn:iis:aa:')) return '';
+  return safeDecode(system.slice(11));
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /**

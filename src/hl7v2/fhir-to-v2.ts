@@ -4,7 +4,8 @@
  */
 import type { Address, CodeableConcept, ContactPoint, HumanName, Identifier, Immunization, Patient, RelatedPerson } from '@medplum/fhirtypes';
 import { segment, type V2Rep } from './encode.ts';
-import { toTs, v2NameOf } from './datatypes.ts';
+import { namespaceOf, toTs, v2NameOf } from './datatypes.ts';
+import { VIS_BY_VACCINE_URN } from './obx-to-fhir.ts';
 import { EXT_MOTHERS_MAIDEN_NAME, EXT_PROTECTION, EXT_PUBLICITY, EXT_REGISTRY_STATUS, EXT_US_CORE_ETHNICITY, EXT_US_CORE_RACE, EXT_VIS_VACCINE, subExtension } from './patient-extensions.ts';
 
 const USE_TO_XPN: Record<string, string> = { official: 'L', usual: 'A', nickname: 'N', maiden: 'M', old: 'B', temp: 'U', anonymous: 'S' };
@@ -18,7 +19,7 @@ export function conceptToCe(c: CodeableConcept | undefined, prefer?: string): V2
 
 function identifierToCx(i: Identifier): V2Rep {
   const sys = i.system ?? '';
-  const authority = sys.startsWith('urn:iis:aa:') ? [sys.slice(11)] : sys.startsWith('urn:oid:') ? ['', sys.slice(8), 'ISO'] : sys ? ['', sys, 'URI'] : [];
+  const authority = sys.startsWith('urn:iis:aa:') ? [namespaceOf(sys)] : sys.startsWith('urn:oid:') ? ['', sys.slice(8), 'ISO'] : sys ? ['', sys, 'URI'] : [];
   return [i.value ?? '', '', '', authority, i.type?.coding?.[0]?.code ?? ''];
 }
 
@@ -111,7 +112,7 @@ function xcn(ref: { identifier?: Identifier; display?: string } | undefined): V2
   const given = parts.length > 1 ? (parts[0] as string) : '';
   const middle = parts.slice(1, -1).join(' ');
   const sys = ref.identifier?.system ?? '';
-  return [ref.identifier?.value ?? '', family, given, middle, '', '', '', '', sys.startsWith('urn:iis:aa:') ? sys.slice(11) : ''];
+  return [ref.identifier?.value ?? '', family, given, middle, '', '', '', '', namespaceOf(sys)];
 }
 
 /** OBX builder state for one RXA: `n` the last OBX-1 set id, `sub` the last OBX-4 sub-id used. */
@@ -142,7 +143,7 @@ export function obx(c: ObxCounter, type: string, loinc: [string, string], subId:
  */
 export function immunizationToSegments(imm: Immunization, counter: ObxCounter): string[] {
   const filler = imm.identifier?.find((i) => i.type?.coding?.[0]?.code === 'FILL') ?? imm.identifier?.[0];
-  const fillerNs = filler?.system?.startsWith('urn:iis:aa:') ? filler.system.slice(11) : '';
+  const fillerNs = namespaceOf(filler?.system);
   const ordering = imm.performer?.find((p) => p.function?.coding?.[0]?.code === 'OP')?.actor;
   const administering = imm.performer?.find((p) => p.function?.coding?.[0]?.code !== 'OP')?.actor;
   const completion = imm.status === 'not-done' ? (imm.statusReason ? 'RE' : 'NA') : imm.isSubpotent ? 'PA' : 'CP';
@@ -166,7 +167,8 @@ export function immunizationToSegments(imm: Immunization, counter: ObxCounter): 
   for (const pe of imm.programEligibility ?? []) out.push(obx(counter, 'CE', ['64994-7', 'Vaccine funding program eligibility category'], (counter.sub ?? 0) + 1, conceptToCe(pe), date));
   for (const e of imm.education ?? []) {
     const sub = (counter.sub ?? 0) + 1;
-    const vaccine = e.extension?.find((x) => x.url === EXT_VIS_VACCINE)?.valueCodeableConcept;
+    const byVaccine = e.reference?.startsWith(VIS_BY_VACCINE_URN) ? e.reference.slice(VIS_BY_VACCINE_URN.length) : undefined;
+    const vaccine = e.extension?.find((x) => x.url === EXT_VIS_VACCINE)?.valueCodeableConcept ?? (byVaccine ? { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: byVaccine }] } : undefined);
     if (e.documentType) out.push(obx(counter, 'CE', ['69764-9', 'Document type'], sub, [e.documentType, '', 'cdcgs1vis'], date));
     if (vaccine) out.push(obx(counter, 'CE', ['30956-7', 'Vaccine type'], sub, conceptToCe(vaccine), date));
     if (e.publicationDate) out.push(obx(counter, 'TS', ['29768-9', 'Date vaccine information statement published'], sub, toTs(e.publicationDate), date));

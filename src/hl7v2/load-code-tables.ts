@@ -9,7 +9,7 @@ import { buildCodeTables, type CodeTables } from './code-tables.ts';
 
 const FILES = [
   'CodeSystem-cvx.json', 'CodeSystem-mvx.json', 'CodeSystem-nip001.json', 'CodeSystem-nip002.json', 'CodeSystem-v2-0064.json',
-  'CodeSystem-funding-source.json', 'ConceptMap-ndc-to-cvx.json', 'ConceptMap-cpt-to-cvx.json',
+  'CodeSystem-funding-source.json', 'ConceptMap-ndc-to-cvx.json', 'ConceptMap-cpt-to-cvx.json', 'ConceptMap-cvx-to-vis.json',
 ];
 
 /** The profiles/ folder of the project. */

@@ -9,7 +9,7 @@ import type { CodeableConcept, Immunization, ImmunizationEducation, Observation 
 import { hl7Issue, type Hl7Issue } from './issues.ts';
 import { reps, val, type Hl7Segment } from './segments.ts';
 import { ceToConcept, codingOf, ceTriplets, parseTs } from './datatypes.ts';
-import { TABLE_URLS, type CodeTables } from './code-tables.ts';
+import { TABLE_URLS, visDocumentOf, type CodeTables } from './code-tables.ts';
 import { EXT_VIS_VACCINE } from './patient-extensions.ts';
 
 /** LOINC codes of OBX-3 that describe the patient rather than the dose (kept as Observation resources). */
@@ -67,9 +67,10 @@ export interface ObxMapping {
  * @param obxs - the OBX segments following the RXA.
  * @param tables - the code tables.
  * @param issues - issues are appended here.
+ * @param doseCvx - the CVX of the RXA, for VIS reported without a vaccine type.
  * @returns the Immunization parts and patient-level observations.
  */
-export function mapObservations(obxs: readonly Hl7Segment[], tables: CodeTables, issues: Hl7Issue[]): ObxMapping {
+export function mapObservations(obxs: readonly Hl7Segment[], tables: CodeTables, issues: Hl7Issue[], doseCvx?: string): ObxMapping {
   const out: ObxMapping = { observations: [] };
   const education = new Map<string, ImmunizationEducation>();
   const eduOf = (obx: Hl7Segment) => {
@@ -122,6 +123,26 @@ export function mapObservations(obxs: readonly Hl7Segment[], tables: CodeTables,
       issues.push(hl7Issue({ ...at, field: 3 }, '103', 'I', `OBX-3 observation ${loinc} is not used by the registry; observation ignored`, '8'));
     }
   }
-  if (education.size) out.education = [...education.values()].filter((e) => Object.keys(e).length);
+  const resolved = [...education.values()].map((e) => resolveVis(e, tables, doseCvx)).filter((e) => e !== undefined);
+  if (resolved.length) out.education = resolved;
   return out;
+}
+
+/** Prefix of the name given to a VIS known only by vaccine type (see {@link resolveVis}). */
+export const VIS_BY_VACCINE_URN = 'urn:iis:vis-by-vaccine:cvx:';
+
+/**
+ * A VIS reported by vaccine type (30956-7 + 29768-9, no 69764-9) is named by its GDTI through the cvx-to-vis map
+ * (FHIR imm-1 needs documentType or reference). When the edition cannot be told (a combination vaccine has several
+ * VIS, or the date matches no edition), `reference` gets the name `urn:iis:vis-by-vaccine:cvx:<cvx>`, a name and
+ * not a pointer, so that nothing the sender said is lost.
+ */
+function resolveVis(e: ImmunizationEducation, tables: CodeTables, doseCvx: string | undefined): ImmunizationEducation | undefined {
+  if (e.documentType) return e;
+  const vaccine = e.extension?.[0]?.valueCodeableConcept?.coding?.[0]?.code;
+  const published = e.publicationDate?.slice(0, 10);
+  const gdti = [vaccine, doseCvx].filter((c): c is string => !!c).map((c) => visDocumentOf(c, published, tables)).find(Boolean);
+  if (gdti) return { ...e, documentType: gdti };
+  const cvx = vaccine ?? doseCvx;
+  return cvx ? { ...e, reference: `${VIS_BY_VACCINE_URN}${cvx}` } : undefined;
 }

@@ -192,7 +192,7 @@ export function mapDose(group: DoseGroup, tables: CodeTables, ctx: { now: Date; 
   const indication = reps(rxa, 19).map((r) => ceTriplets(r)[0]).filter((t) => t !== undefined);
   if (indication.length) imm.reasonCode = indication.map((t) => ({ coding: [codingOf(t)] }));
   routeAndSite(rxr, imm, issues);
-  const obx = mapObservations(group.obx, tables, issues);
+  const obx = mapObservations(group.obx, tables, issues, code?.coding?.[0]?.code);
   if (obx.programEligibility) imm.programEligibility = obx.programEligibility;
   if (obx.fundingSource) imm.fundingSource = obx.fundingSource;
   if (obx.education?.length) imm.education = obx.education;

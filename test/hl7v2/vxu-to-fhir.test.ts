@@ -140,6 +140,9 @@ describe('other NIST VXU cases', () => {
     assert.equal(code(imm.programEligibility?.[0]), 'V05');
     assert.equal(imm.education?.[0]?.publicationDate, '2012-07-02');
     assert.equal(imm.education?.[0]?.presentationDate, '2012-08-14');
+    // VIS by vaccine type: CVX 88 has no VIS of its own, the dose's CVX 140 names the 2012-07-02 influenza VIS
+    assert.equal(imm.education?.[0]?.documentType, '253088698300010311120702');
+    assert.equal(m.patientIdentifiers[0]?.system, 'urn:iis:aa:NIST%20MPI');
     assert.equal(code(imm.site), 'LD');
   });
   test('cni g5: birth time, BDL birth place, multiple birth order 2, CVX with alternate NDC', () => {
@@ -156,6 +159,10 @@ describe('other NIST VXU cases', () => {
     assert.deepEqual(hepb.vaccineCode.coding?.map((c) => c.code), ['08', '58160-0820-11']);
     assert.equal(code(hepb.reportOrigin), '08');
     assert.equal(cvx(pediarix), '110');
+    assert.equal(pediarix.education?.length, 1);
+    // Pediarix has four VIS and 2016-10-31 is no edition of them: the VIS is kept by vaccine type
+    assert.equal(pediarix.education?.[0]?.reference, 'urn:iis:vis-by-vaccine:cvx:110');
+    assert.equal(pediarix.education?.[0]?.publicationDate, '2016-10-31');
   });
   test('cni g2-c3-s1: 34 doses incl. an NDC-only dose, reaction OBX kept as Observation and reaction', () => {
     const m = map('nist-cni56-g2-c3-s1-transmit-the-immunization-report-to-the-immunizati');
