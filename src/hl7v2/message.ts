@@ -63,7 +63,7 @@ export interface HeaderPolicy {
 export const DEFAULT_POLICY: HeaderPolicy = { messageTypes: ['VXU^V04', 'QBP^Q11'], processingIds: ['P', 'T', 'D'], versions: ['2.5.1'] };
 
 const MSH = { segment: 'MSH', sequence: 1 } as const;
-const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]/;
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 
 /**
  * Strips MLLP framing (0x0B ... 0x1C 0x0D), a BOM and surrounding whitespace; normalises CRLF and LF to CR
@@ -111,6 +111,18 @@ export function readHeader(msh: Hl7Segment): MessageHeader {
   };
 }
 
+/**
+ * Bytes to text: UTF-8, or ISO 8859-1 when the bytes are not valid UTF-8 (MSH-18 is often empty while senders
+ * use Latin-1 for accented names). UTF-16 and binary data keep their NUL bytes and are rejected afterwards.
+ */
+function decodeBytes(raw: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    return new TextDecoder('latin1').decode(raw);
+  }
+}
+
 function structureIssues(text: string): Hl7Issue[] {
   if (!text.startsWith('MSH')) return [hl7Issue(MSH, '100', 'E', 'Message does not start with an MSH segment')];
   if (CONTROL.test(text)) return [hl7Issue(MSH, '100', 'E', 'Message contains control characters or bytes of an unsupported character encoding')];
@@ -130,7 +142,7 @@ function structureIssues(text: string): Hl7Issue[] {
  * @returns the parsed message, or the issues that prevent reading it.
  */
 export function parseMessage(raw: string | Uint8Array): ParseResult {
-  const text = normalizeText(typeof raw === 'string' ? raw : new TextDecoder('utf-8', { fatal: false }).decode(raw));
+  const text = normalizeText(typeof raw === 'string' ? raw : decodeBytes(raw));
   const problems = structureIssues(text);
   if (problems.length) return { ok: false, issues: problems };
   let segments: Hl7Segment[];

@@ -28,6 +28,14 @@ describe('parseMessage / readMessage (CDC IG R1.5 MSH)', () => {
     const counts = variants.map((v) => { const r = parseMessage(v); return r.ok ? r.message.segments.length : -1; });
     assert.deepEqual(counts, new Array(variants.length).fill(34));
   });
+  test('bytes: UTF-8, or Latin-1 when not valid UTF-8', () => {
+    const text = 'MSH|^~\\&|A|B|C|D|20200101||VXU^V04^VXU_V04|1|P|2.5.1\rPID|1||1^^^X^MR||Pe\u00f1a^Jos\u00e9';
+    for (const enc of ['utf8', 'latin1'] as const) {
+      const r = parseMessage(new Uint8Array(Buffer.from(text, enc)));
+      assert.ok(r.ok, enc);
+      assert.equal(r.message.segments[1]?.fields[5]?.[0]?.[1]?.[0], 'Jos\u00e9');
+    }
+  });
   test('escapes are decoded', () => {
     const r = parseMessage('MSH|^~\\&|A|B|C|D|20200101||VXU^V04^VXU_V04|1|P|2.5.1\rPID|1||1^^^X^MR||Merck Sharp \\T\\ Dohme^A\\S\\B');
     assert.ok(r.ok);
