@@ -102,6 +102,16 @@ describe('buildAck (Z23)', () => {
     const msh = ack[0] as string[];
     assert.deepEqual([msh[4], msh[5], msh[8], msh[11], msh[14], msh[15], msh[20], msh[21], msh[22]], ['NISTEHRAPP', 'NISTEHRFAC', 'ACK^V04^ACK', '2.5.1', 'NE', 'NE', 'Z23^CDCPHINVS', 'NISTIISFAC', 'NISTEHRFAC']);
   });
+  for (const n of [1, 2, 3, 4, 5, 6]) {
+    test(`iz-ad-${n}.1 gets the MSA of iz-ad-${n}.2 (AA, no ERR)`, () => {
+      const msg = nistMessage(`nist-onc2015-iz-ad-${n}.1-send-v04-z22`);
+      const m = mapVxu(msg, tables, { now: NOW });
+      const ack = lines(buildAck(msg.header, m.issues, OPTS));
+      const expected = lines(nistText(`nist-onc2015-iz-ad-${n}.2-receive-ack-z23`).replace(/\r?\n/g, '\r'));
+      assert.deepEqual(ack.map((l) => l[0]), expected.map((l) => l[0]));
+      assert.deepEqual(ack[1]?.slice(0, 3), expected[1]?.slice(0, 3));
+    });
+  }
   test('unsupported version: AR with ERR on MSH-12 code 203 (compare iz-ad-10.2)', () => {
     const msg = nistMessage('nist-onc2015-iz-ad-10.1-send-v04-z22');
     const issues = checkHeader({ ...msg.header, version: '2.3' });
