@@ -89,6 +89,9 @@ export function mapVxu(msg: ParsedMessage, tables: CodeTables, opts: { now: Date
     issues.push(hl7Issue({ segment: 'PID', sequence: 1 }, '100', 'E', 'Required PID segment is missing'));
     return empty;
   }
+  for (const extra of msg.segments.filter((s) => s.name === 'PID' && s !== pid)) {
+    issues.push(hl7Issue({ segment: 'PID', sequence: extra.sequence }, '100', 'E', 'A VXU carries one patient: extra PID segment'));
+  }
   if (msg.segments[1] !== pid) issues.push(hl7Issue({ segment: 'PID', sequence: 1 }, '100', 'W', 'PID should directly follow MSH'));
   const pd1 = msg.segments.find((s) => s.name === 'PD1');
   const p = mapPatient(pid, pd1, opts.now, /([+-]\d{4})$/.exec(msg.header.dateTime)?.[1]);

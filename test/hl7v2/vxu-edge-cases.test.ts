@@ -70,6 +70,7 @@ describe('VXU edge cases (CDC IG R1.5 Z22)', () => {
     assert.equal(m.immunizations.length, 1);
     const none = vxu('ORC|RE||1^EHR', 'RXA|0|1|20200101||20^DTaP^CVX');
     assert.deepEqual(where(none), ['E 100 PID^1^']);
+    assert.deepEqual(where(vxu(PID, PID)), ['E 100 PID^2^']);
   });
   test('invalid dates: birth date, administration date, death date, expiration', () => {
     const m = vxu(seg('PID', { 1: '1', 3: 'A1^^^EHR^MR', 5: 'Doe^Jane^^^^^L', 7: '20191332', 8: 'F', 29: '2020xx01' }),
