@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/fhir/**/*.ts', 'src/forecast/**/*.ts', 'src/healthcards/**/*.ts', 'src/hl7v2/mapping/**/*.ts', 'src/hl7v2/message/**/*.ts'],
+    files: ['src/fhir/**/*.ts', 'src/forecast/**/*.ts', 'src/healthcards/**/*.ts', 'src/hl7v2/*.ts', 'src/hl7v2/mapping/**/*.ts', 'src/hl7v2/message/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', driverImports] },
   },
 );
