@@ -2,7 +2,7 @@ import type { Role } from './access-claims.ts';
 import type { Permission } from './scopes.ts';
 
 /** Types that hold a person's immunization record (confidential under the state's IIS statute). */
-export const RECORD_TYPES = ['Patient', 'Immunization', 'ImmunizationRecommendation', 'ImmunizationEvaluation', 'RelatedPerson', 'Consent', 'Provenance', 'Group'];
+export const RECORD_TYPES = ['Patient', 'Immunization', 'ImmunizationRecommendation', 'ImmunizationEvaluation', 'Observation', 'RelatedPerson', 'Consent', 'Provenance', 'Group'];
 /** Directory types: who and where vaccinates; not patient data. */
 export const DIRECTORY_TYPES = ['Organization', 'Location', 'Practitioner', 'PractitionerRole'];
 
@@ -35,6 +35,8 @@ const CLINIC_WRITES: WriteGrant = {
   Patient: { perms: ['c', 'u'], owner: 'any' },
   RelatedPerson: { perms: ['c', 'u'], owner: 'any' },
   Immunization: { perms: ['c', 'u'], owner: 'organization' },
+  Observation: { perms: ['c', 'u'], owner: 'any' },
+  Provenance: { perms: ['c'], owner: 'any' },
 };
 const READ_OPS = ['validate', 'immds-forecast'];
 

@@ -1,0 +1,28 @@
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { handleFhirRequest } from '../../interactions/router.ts';
+import type { FhirContext, FhirMethod } from '../../interactions/types.ts';
+
+/**
+ * Runs a FHIR search through the interactions (so access rules and the audit trail apply as for REST).
+ * @param ctx - the caller's context.
+ * @param type - resource type.
+ * @param query - search parameters.
+ * @returns the matching resources (no includes).
+ */
+export async function searchFhir<T extends Resource>(ctx: FhirContext, type: string, query: [string, string][]): Promise<T[]> {
+  const res = await handleFhirRequest({ method: 'GET', path: type, query, headers: {} }, ctx);
+  return ((res.resource as Bundle).entry ?? []).filter((e) => e.search?.mode !== 'include').map((e) => e.resource as T);
+}
+
+/**
+ * Writes a resource through the interactions (validation, access rules, forecast refresh and audit as for REST).
+ * @param ctx - the caller's context.
+ * @param method - POST to create, PUT to update (or create with a chosen id).
+ * @param resource - the resource (with its id for PUT).
+ * @returns the stored resource.
+ */
+export async function writeFhir<T extends Resource>(ctx: FhirContext, method: Extract<FhirMethod, 'POST' | 'PUT'>, resource: T): Promise<T> {
+  const path = method === 'PUT' ? `${resource.resourceType}/${resource.id}` : resource.resourceType;
+  const res = await handleFhirRequest({ method, path, query: [], headers: { prefer: 'return=representation' }, body: resource }, ctx);
+  return res.resource as T;
+}

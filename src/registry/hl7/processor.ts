@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { FhirError } from '../../fhir/outcomes.ts';
+import { buildAck, hl7Issue, readMessage, type CodeTables, type Hl7Issue, type MessageHeader } from '../../hl7v2/index.ts';
+import type { Services } from '../../interactions/types.ts';
+import type { Repository } from '../../store/repository.ts';
+import { answerQbp } from './qbp-answer.ts';
+import { senderContext, type SenderIdentity } from './sender-context.ts';
+import { intakeVxu, type SameVaccineGroup } from './vxu-intake.ts';
+
+/** One inbound message as a transport hands it over. */
+export interface Hl7Inbound {
+  raw: string;
+  sender?: SenderIdentity;
+  remoteAddress?: string;
+  receivedAt: Date;
+  /** Id of the message in the message log (audit correlation). */
+  messageId?: string;
+}
+
+/** The reply and what the message touched. */
+export interface Hl7Outcome {
+  reply: string;
+  touched: string[];
+}
+
+/** What the processor needs. */
+export interface Hl7ProcessorDeps {
+  services: Services;
+  repo: Repository;
+  tables: CodeTables;
+  /** MSH-3/MSH-4 of replies, and the assigning authority of the registry's own patient ids (PID-3 type SR). */
+  sendingApp: string;
+  sendingFacility: string;
+  iisAuthority: string;
+  /** Whether two CVX codes share a vaccine group (de-duplication of doses). */
+  sameVaccineGroup: SameVaccineGroup;
+}
+
+const controlId = (): string => `${Date.now().toString(36)}${randomBytes(6).toString('hex')}`.toUpperCase();
+
+/**
+ * The one processing path of every HL7 v2 transport (SOAP, MLLP, HTTP): reads and checks the header, rejects
+ * unknown senders, and runs VXU intake (in one transaction; the ACK is built after commit) or answers a QBP. Bad
+ * input gives an ACK with AR/AE and ERR segments (CDC IG R1.5 §"Acknowledgement"), never an exception.
+ * @param deps - services, repository, code tables and reply identity.
+ * @returns the processor.
+ */
+export function createHl7Processor(deps: Hl7ProcessorDeps): (msg: Hl7Inbound) => Promise<Hl7Outcome> {
+  const opts = (now: Date) => ({ sendingApp: deps.sendingApp, sendingFacility: deps.sendingFacility, now, controlId: controlId() });
+  const ack = (header: MessageHeader | undefined, issues: Hl7Issue[], now: Date, force?: 'AR' | 'AE'): string =>
+    buildAck(header, issues, { ...opts(now), ...(force ? { ackCode: force } : {}) });
+  return async (msg) => {
+    const now = msg.receivedAt;
+    const read = readMessage(msg.raw);
+    if (!read.ok) return { reply: ack(read.header, read.issues, now), touched: [] };
+    const { message, issues: readIssues } = read;
+    const header = message.header;
+    if (!msg.sender) {
+      return { reply: ack(header, [hl7Issue({ segment: 'MSH', sequence: 1, field: 4 }, '207', 'E', 'The sending facility is not registered with the registry', '4')], now, 'AR'), touched: [] };
+    }
+    const requestId = msg.messageId ?? `hl7-${header.controlId}`;
+    const ctx = senderContext(deps.services, deps.repo, msg.sender, requestId, msg.remoteAddress);
+    try {
+      if (header.messageType === 'QBP') {
+        const rsp = { header, ...opts(now), iisAuthority: deps.iisAuthority };
+        const answer = await answerQbp(ctx, message, rsp, now);
+        return { reply: answer.reply, touched: [] };
+      }
+      const sender = msg.sender;
+      const out = await ctx.repo.transaction((repo) => intakeVxu({ ...ctx, repo }, message, deps.tables, sender, deps.sameVaccineGroup, now));
+      return { reply: ack(header, [...readIssues, ...out.issues], now), touched: out.touched };
+    } catch (err) {
+      // A rule refused the data: nothing of the message was stored (the transaction rolled back); say why. Anything
+      // else is a fault the message log records as failed (pipeline), with an AR.
+      if (!(err instanceof FhirError)) throw err;
+      const text = err.outcome.issue?.map((i) => i.details?.text ?? i.diagnostics).filter(Boolean).join('; ') || 'rejected';
+      return { reply: ack(header, [hl7Issue({ segment: 'MSH', sequence: 1 }, '207', 'E', `Message not stored: ${text}`, '4')], now, 'AE'), touched: [] };
+    }
+  };
+}

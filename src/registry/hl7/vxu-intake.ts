@@ -1,0 +1,156 @@
+import type { Immunization, Observation, Patient, Provenance, RelatedPerson, Resource } from '@medplum/fhirtypes';
+import { REPORTING_ORG_SYSTEM } from '../../auth/policy.ts';
+import { hl7Issue, mapVxu, type CodeTables, type Hl7Issue, type ParsedMessage, type VxuImmunization } from '../../hl7v2/index.ts';
+import type { FhirContext } from '../../interactions/types.ts';
+import { searchFhir, writeFhir } from './fhir-calls.ts';
+import { identifyPatient, mergePatient } from './identify-patient.ts';
+import type { SenderIdentity } from './sender-context.ts';
+
+/** What a VXU did. */
+export interface VxuOutcome {
+  issues: Hl7Issue[];
+  /** Resources created or updated, `Type/id`. */
+  touched: string[];
+}
+
+/** Identifier system of filler order numbers (ORC-3), per sender: the same order from the same sender is one dose. */
+export const fillerSystem = (facilityId: string): string => `urn:iis:filler-order:${encodeURIComponent(facilityId)}`;
+
+/** Shared antigens of two CVX codes: doses of the same vaccine group on the same day are one dose. */
+export type SameVaccineGroup = (cvxA: string, cvxB: string) => boolean;
+
+const cvxOf = (imm: Immunization): string | undefined => imm.vaccineCode?.coding?.find((c) => c.system === 'http://hl7.org/fhir/sid/cvx')?.code;
+const reportedBy = (imm: Immunization): string | undefined => imm.meta?.tag?.find((t) => t.system === REPORTING_ORG_SYSTEM)?.code;
+
+function validationIssues(ctx: FhirContext, resource: Resource, at: { segment: string; sequence: number }): Hl7Issue[] {
+  const report = ctx.services.validator.validate(resource);
+  return [...report.base, ...report.profile].map((i) => hl7Issue(at, '102', 'E', `${i.expression?.[0] ?? resource.resourceType}: ${i.details?.text ?? i.diagnostics ?? 'invalid'}`, '2'));
+}
+
+async function findDose(ctx: FhirContext, patientId: string, dose: VxuImmunization, facilityId: string, same: SameVaccineGroup): Promise<Immunization | undefined> {
+  if (dose.fillerOrderNumber) {
+    const byOrder = await searchFhir<Immunization>(ctx, 'Immunization', [['identifier', `${fillerSystem(facilityId)}|${dose.fillerOrderNumber}`], ['_count', '2']]);
+    if (byOrder[0]) return byOrder[0];
+  }
+  const day = dose.resource.occurrenceDateTime?.slice(0, 10);
+  const cvx = cvxOf(dose.resource);
+  if (!day || !cvx) return undefined;
+  const sameDay = await searchFhir<Immunization>(ctx, 'Immunization', [['patient', `Patient/${patientId}`], ['date', day], ['status:not', 'entered-in-error'], ['_count', '100']]);
+  return sameDay.find((i) => {
+    const other = cvxOf(i);
+    return other !== undefined && (other === cvx || same(other, cvx)) && (i.status === 'not-done') === (dose.resource.status === 'not-done');
+  });
+}
+
+async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunization, sender: SenderIdentity, same: SameVaccineGroup, out: VxuOutcome): Promise<void> {
+  const at = { segment: 'RXA', sequence: dose.rxaSequence };
+  const imm: Immunization = { ...dose.resource, patient: { reference: `Patient/${patientId}` } };
+  if (dose.fillerOrderNumber) imm.identifier = [...(imm.identifier ?? []), { system: fillerSystem(sender.facilityId), value: dose.fillerOrderNumber }];
+  const problems = validationIssues(ctx, imm, at);
+  if (problems.length) {
+    out.issues.push(...problems);
+    return;
+  }
+  const match = await findDose(ctx, patientId, dose, sender.facilityId, same);
+  if (dose.actionCode === 'D') {
+    if (!match) {
+      out.issues.push(hl7Issue({ ...at, field: 21 }, '0', 'W', 'Action code D: no matching dose on record; nothing deleted', '5'));
+      return;
+    }
+    if (reportedBy(match) && reportedBy(match) !== sender.organizationId) {
+      out.issues.push(hl7Issue({ ...at, field: 21 }, '0', 'W', 'Action code D: the dose was reported by another provider and was kept', '5'));
+      return;
+    }
+    const stored = await writeFhir(ctx, 'PUT', { ...match, status: 'entered-in-error' });
+    out.touched.push(`Immunization/${stored.id}`);
+    return;
+  }
+  if (match && reportedBy(match) && reportedBy(match) !== sender.organizationId) {
+    // The same dose reported by another provider: theirs stays the record (no duplicate, no overwrite).
+    out.issues.push(hl7Issue(at, '0', 'I', 'This dose is already on record from another provider; not duplicated', '5'));
+    return;
+  }
+  const stored = await writeFhir(ctx, match ? 'PUT' : 'POST', match ? { ...imm, id: match.id } : imm);
+  out.touched.push(`Immunization/${stored.id}`);
+}
+
+async function writeRelatedPersons(ctx: FhirContext, patientId: string, people: RelatedPerson[], out: VxuOutcome): Promise<void> {
+  if (!people.length) return;
+  const existing = await searchFhir<RelatedPerson>(ctx, 'RelatedPerson', [['patient', `Patient/${patientId}`], ['_count', '100']]);
+  const key = (r: RelatedPerson): string => `${r.name?.[0]?.family ?? ''}|${r.name?.[0]?.given?.[0] ?? ''}|${r.relationship?.[0]?.coding?.[0]?.code ?? ''}`.toLowerCase();
+  for (const [i, person] of people.entries()) {
+    const rp: RelatedPerson = { ...person, patient: { reference: `Patient/${patientId}` } };
+    const problems = validationIssues(ctx, rp, { segment: 'NK1', sequence: i + 1 });
+    if (problems.length) {
+      out.issues.push(...problems.map((p) => ({ ...p, severity: 'W' as const })));
+      continue;
+    }
+    const match = existing.find((e) => key(e) === key(rp));
+    const stored = await writeFhir(ctx, match ? 'PUT' : 'POST', match ? { ...rp, id: match.id } : rp);
+    out.touched.push(`RelatedPerson/${stored.id}`);
+  }
+}
+
+async function writeObservations(ctx: FhirContext, patientId: string, observations: Observation[], out: VxuOutcome): Promise<void> {
+  for (const o of observations) {
+    const obs: Observation = { ...o, subject: { reference: `Patient/${patientId}` } };
+    if (validationIssues(ctx, obs, { segment: 'OBX', sequence: 1 }).length) continue;
+    const stored = await writeFhir(ctx, 'POST', obs);
+    out.touched.push(`Observation/${stored.id}`);
+  }
+}
+
+/**
+ * VXU^V04 (Z22) intake per the CDC IG for Immunization Messaging R1.5: the patient is identified or created, NK1
+ * persons, doses and patient observations are written through the FHIR interactions as the sender, each dose
+ * de-duplicated (same filler order from the same sender, or same patient, vaccine group and day), action code D
+ * marks a dose entered-in-error, and a Provenance records the message. Run inside one transaction: the ACK is sent
+ * only after it commits. Patient-level errors (no usable PID) store nothing; record-level errors drop that record.
+ * @param ctx - the sender's context, bound to the transaction.
+ * @param msg - the parsed message.
+ * @param tables - CDC code tables.
+ * @param sender - the sender.
+ * @param same - whether two CVX codes belong to one vaccine group.
+ * @param now - the time of receipt.
+ * @returns issues for the ACK and the resources touched.
+ */
+export async function intakeVxu(ctx: FhirContext, msg: ParsedMessage, tables: CodeTables, sender: SenderIdentity, same: SameVaccineGroup, now: Date): Promise<VxuOutcome> {
+  const mapping = mapVxu(msg, tables, { now });
+  const out: VxuOutcome = { issues: [...mapping.issues], touched: [] };
+  if (mapping.issues.some((i) => i.severity === 'E' && (i.segment === 'PID' || i.segment === 'MSH'))) return out;
+  const incoming: Patient = mapping.patient;
+  const patientProblems = validationIssues(ctx, { ...incoming, id: 'candidate' }, { segment: 'PID', sequence: 1 });
+  if (patientProblems.length) {
+    out.issues.push(...patientProblems);
+    return out;
+  }
+  for (const id of incoming.identifier ?? []) if (id.system && id.value) await ctx.repo.lockKey(`hl7-patient:${id.system}|${id.value}`);
+  const found = await identifyPatient(ctx, incoming);
+  let patient: Patient;
+  if (found.kind === 'new') {
+    if (found.ambiguous > 1) out.issues.push(hl7Issue({ segment: 'PID', sequence: 1, field: 5 }, '0', 'W', 'Several registry patients match these demographics; a new record was created for review', '5'));
+    patient = await writeFhir(ctx, 'PUT', { ...incoming, id: crypto.randomUUID() });
+  } else {
+    const merged = mergePatient(found.patient, incoming);
+    if (!mapping.protected && merged.meta?.security) merged.meta.security = merged.meta.security.filter((s) => s.code !== 'R');
+    patient = await writeFhir(ctx, 'PUT', merged);
+  }
+  const pid = patient.id as string;
+  out.touched.push(`Patient/${pid}`);
+  await writeRelatedPersons(ctx, pid, mapping.relatedPersons, out);
+  for (const dose of mapping.immunizations) {
+    if (dose.rejected || dose.noVaccine) continue;
+    await writeDose(ctx, pid, dose, sender, same, out);
+  }
+  await writeObservations(ctx, pid, mapping.patientObservations, out);
+  const provenance: Provenance = {
+    resourceType: 'Provenance',
+    target: out.touched.map((reference) => ({ reference })),
+    recorded: now.toISOString(),
+    activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE' }] },
+    agent: [{ who: { reference: `Organization/${sender.organizationId}`, display: sender.name } }],
+    entity: [{ role: 'source', what: { identifier: { system: 'urn:iis:hl7v2-message', value: `${sender.facilityId}|${msg.header.controlId}` }, display: `VXU ${msg.header.controlId}` } }],
+  };
+  await writeFhir(ctx, 'POST', provenance);
+  return out;
+}
