@@ -111,14 +111,4 @@ describe('generatePopulation', () => {
   it('emits valid R4 resources', () => {
     for (const r of all.slice(0, 3000)) assert.doesNotThrow(() => validateResource(r), JSON.stringify(r).slice(0, 200));
   });
-
-  it('generates far more than 50,000 resources per second', () => {
-    for (const _ of generatePopulation({ seed: 9, patients: 5000 })) { /* warm-up */ }
-    const started = performance.now();
-    let count = 0;
-    for (const _ of generatePopulation({ seed: 9, patients: 60_000 })) count += 1;
-    const perSecond = count / ((performance.now() - started) / 1000);
-    console.log(`population generator: ${count} resources, ${Math.round(perSecond).toLocaleString('en-US')} resources/s`);
-    assert.ok(perSecond > 50_000, `${Math.round(perSecond)} resources/s`);
-  });
 });
