@@ -5,6 +5,8 @@ import { registerBodyParsers } from './http/content-negotiation.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { fhirRoutes } from './http/fhir-routes.ts';
 import { createCore, type Core } from './core.ts';
+import { createAuthServer, type AuthServer } from './auth/auth-server.ts';
+import { registerAuthRoutes } from './auth/http/routes.ts';
 import type { ResourceValidator, Services } from './interactions/types.ts';
 import type { Db } from './store/db.ts';
 import type { Repository } from './store/repository.ts';
@@ -16,6 +18,8 @@ export interface Registry {
   repo: Repository;
   services: Services;
   core: Core;
+  /** The SMART authorization server (token issuing, users, clients); `auth.verifyAccessToken` checks bearer tokens. */
+  auth: AuthServer;
   /** Closes the app and the database. */
   close(): Promise<void>;
 }
@@ -50,6 +54,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   registerBodyParsers(app);
   registerErrorHandler(app);
+  const auth = await createAuthServer({ config, db, repo });
+  await registerAuthRoutes(app, auth);
   await app.register(fhirRoutes, { services, repo });
   app.get('/healthz', async () => ({ status: 'ok' }));
   core.forecastWorker?.start();
@@ -59,8 +65,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     repo,
     services,
     core,
+    auth,
     async close() {
       await app.close();
+      await auth.close();
       await core.close();
     },
   };
