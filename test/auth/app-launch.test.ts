@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import * as oidc from 'openid-client';
+import { hashPassword } from '../../src/auth/passwords.ts';
+import { Browser, addClient, addPatient, addRelatedPerson, addUser, formAction, startLiveRegistry, unique, type LiveRegistry } from './helpers.ts';
+
+const REDIRECT = 'http://app.example/callback';
+let live: LiveRegistry;
+
+before(async () => {
+  live = await startLiveRegistry();
+});
+after(async () => {
+  await live?.close();
+});
+
+async function discover(clientId: string, auth?: oidc.ClientAuth, secret?: string): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(live.issuer), clientId, secret, auth ?? oidc.None(), { execute: [oidc.allowInsecureRequests] });
+}
+
+/** Runs the browser part of an authorization; returns the app's callback URL and the last page seen. */
+async function authorize(config: oidc.Configuration, params: Record<string, string>, user: string, password: string, choose?: (html: string) => Record<string, string>) {
+  const browser = new Browser();
+  const start = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, aud: live.fhirBase, ...params });
+  let step = await browser.follow(start.href, REDIRECT);
+  let html = await step.res.text();
+  assert.match(html, /Sign in/, html.slice(0, 300));
+  step = await browser.follow(formAction(html, step.url), REDIRECT, { username: user, password });
+  if (step.url.startsWith(REDIRECT)) return { callback: step.url, html: '' };
+  html = await step.res.text();
+  assert.match(html, /Allow access/, html.slice(0, 400));
+  const consentHtml = html;
+  step = await browser.follow(formAction(html, step.url), REDIRECT, { decision: 'allow', ...(choose ? choose(html) : {}) });
+  if (!step.url.startsWith(REDIRECT)) return { callback: '', html: await step.res.text(), consentHtml };
+  return { callback: step.url, html: consentHtml, consentHtml };
+}
+
+describe('SMART App Launch: authorization code + PKCE', () => {
+  it('signs in, consents, exchanges the code; id token has fhirUser; token response has patient (standalone launch/patient)', async () => {
+    const id = unique();
+    const self = await addPatient(live, 30);
+    await addUser(live, { username: `pat-${id}`, role: 'patient', fhirUser: [`Patient/${self}`] });
+    await addClient(live, { id: `app-${id}`, type: 'public', role: 'patient', redirectUris: [REDIRECT] });
+    const config = await discover(`app-${id}`);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const { callback } = await authorize(config, {
+      scope: 'openid fhirUser launch/patient patient/Immunization.rs patient/Patient.read user/*.cruds', state,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    }, `pat-${id}`, 'correct horse battery');
+    assert.ok(callback, 'redirected back to the app');
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state });
+    assert.equal(tokens.patient, self);
+    assert.equal(tokens.claims()?.fhirUser, `Patient/${self}`);
+    const scopes = String(tokens.scope).split(' ');
+    assert.ok(scopes.includes('patient/Immunization.rs') && scopes.includes('patient/Patient.read') && scopes.includes('launch/patient'));
+    assert.ok(!scopes.includes('user/*.cruds'), 'a patient is never granted user/ scopes');
+    assert.equal(tokens.refresh_token, undefined, 'no refresh token without offline_access');
+    const claims = await live.registry.auth.verifyAccessToken(tokens.access_token);
+    assert.equal(claims.sub, `pat-${id}`);
+    assert.equal(claims.role, 'patient');
+    assert.equal(claims.patient, self);
+    assert.equal(claims.fhirUser, `Patient/${self}`);
+    assert.ok(claims.expiresAt > Date.now() / 1000);
+  });
+
+  it('requires PKCE (S256) even for a confidential client', async () => {
+    const id = unique();
+    await addClient(live, { id: `app-${id}`, type: 'confidential', role: 'clinic-staff', redirectUris: [REDIRECT], secretHash: await hashPassword('s3cret-s3cret-s3cret') });
+    const config = await discover(`app-${id}`, oidc.ClientSecretBasic('s3cret-s3cret-s3cret'));
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid user/*.rs', state: 'x' });
+    const res = await fetch(url, { redirect: 'manual' });
+    const loc = new URL(res.headers.get('location') ?? '', url);
+    assert.equal(loc.searchParams.get('error'), 'invalid_request');
+    assert.match(loc.searchParams.get('error_description') ?? '', /PKCE|code_challenge/);
+    const plain = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid user/*.rs', state: 'x', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' });
+    const res2 = await fetch(plain, { redirect: 'manual' });
+    assert.equal(new URL(res2.headers.get('location') ?? '', url).searchParams.get('error'), 'invalid_request');
+  });
+
+  it('guardian patient picker offers minor children only, never an adult child, and fhirUser is the RelatedPerson', async () => {
+    const id = unique();
+    const kidA = await addPatient(live, 5);
+    const kidB = await addPatient(live, 12);
+    const adult = await addPatient(live, 22);
+    const rpA = await addRelatedPerson(live, kidA);
+    const rpB = await addRelatedPerson(live, kidB);
+    const rpAdult = await addRelatedPerson(live, adult);
+    await addUser(live, { username: `mom-${id}`, role: 'patient', fhirUser: [`RelatedPerson/${rpA}`, `RelatedPerson/${rpB}`, `RelatedPerson/${rpAdult}`] });
+    await addClient(live, { id: `app-${id}`, type: 'public', role: 'patient', redirectUris: [REDIRECT] });
+    const config = await discover(`app-${id}`);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const params = { scope: 'openid fhirUser launch/patient patient/*.rs', state: 's1', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' };
+    // Choosing the adult child is refused even when posted by hand.
+    const refused = await authorize(config, params, `mom-${id}`, 'correct horse battery', () => ({ patient: adult }));
+    assert.equal(refused.callback, '');
+    assert.match(refused.html, /Choose one of the patients/);
+    const { callback, consentHtml } = await authorize(config, params, `mom-${id}`, 'correct horse battery', () => ({ patient: kidB }));
+    assert.ok(consentHtml?.includes(`value="${kidA}"`) && consentHtml.includes(`value="${kidB}"`));
+    assert.ok(!consentHtml?.includes(adult), 'the adult child is never offered');
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: 's1' });
+    assert.equal(tokens.patient, kidB);
+    assert.equal(tokens.claims()?.fhirUser, `RelatedPerson/${rpB}`);
+  });
+});
