@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
+import { REDIRECT, authorizeInBrowser, discover } from './flow.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
 import { Browser, addClient, addPatient, addRelatedPerson, addUser, formAction, startLiveRegistry, unique, type LiveRegistry } from './helpers.ts';
 
-const REDIRECT = 'http://app.example/callback';
 let live: LiveRegistry;
 
 before(async () => {
@@ -14,37 +14,16 @@ after(async () => {
   await live?.close();
 });
 
-async function discover(clientId: string, auth?: oidc.ClientAuth, secret?: string): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(live.issuer), clientId, secret, auth ?? oidc.None(), { execute: [oidc.allowInsecureRequests] });
-}
-
-/** Runs the browser part of an authorization; returns the app's callback URL and the last page seen. */
-async function authorize(config: oidc.Configuration, params: Record<string, string>, user: string, password: string, choose?: (html: string) => Record<string, string>) {
-  const browser = new Browser();
-  const start = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, aud: live.fhirBase, ...params });
-  let step = await browser.follow(start.href, REDIRECT);
-  let html = await step.res.text();
-  assert.match(html, /Sign in/, html.slice(0, 300));
-  step = await browser.follow(formAction(html, step.url), REDIRECT, { username: user, password });
-  if (step.url.startsWith(REDIRECT)) return { callback: step.url, html: '' };
-  html = await step.res.text();
-  assert.match(html, /Allow access/, html.slice(0, 400));
-  const consentHtml = html;
-  step = await browser.follow(formAction(html, step.url), REDIRECT, { decision: 'allow', ...(choose ? choose(html) : {}) });
-  if (!step.url.startsWith(REDIRECT)) return { callback: '', html: await step.res.text(), consentHtml };
-  return { callback: step.url, html: consentHtml, consentHtml };
-}
-
 describe('SMART App Launch: authorization code + PKCE', () => {
   it('signs in, consents, exchanges the code; id token has fhirUser; token response has patient (standalone launch/patient)', async () => {
     const id = unique();
     const self = await addPatient(live, 30);
     await addUser(live, { username: `pat-${id}`, role: 'patient', fhirUser: [`Patient/${self}`] });
     await addClient(live, { id: `app-${id}`, type: 'public', role: 'patient', redirectUris: [REDIRECT] });
-    const config = await discover(`app-${id}`);
+    const config = await discover(live, `app-${id}`);
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
-    const { callback } = await authorize(config, {
+    const { callback } = await authorizeInBrowser(live, config, {
       scope: 'openid fhirUser launch/patient patient/Immunization.rs patient/Patient.read user/*.cruds', state,
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
     }, `pat-${id}`, 'correct horse battery');
@@ -67,7 +46,7 @@ describe('SMART App Launch: authorization code + PKCE', () => {
   it('requires PKCE (S256) even for a confidential client', async () => {
     const id = unique();
     await addClient(live, { id: `app-${id}`, type: 'confidential', role: 'clinic-staff', redirectUris: [REDIRECT], secretHash: await hashPassword('s3cret-s3cret-s3cret') });
-    const config = await discover(`app-${id}`, oidc.ClientSecretBasic('s3cret-s3cret-s3cret'));
+    const config = await discover(live, `app-${id}`, oidc.ClientSecretBasic('s3cret-s3cret-s3cret'));
     const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid user/*.rs', state: 'x' });
     const res = await fetch(url, { redirect: 'manual' });
     const loc = new URL(res.headers.get('location') ?? '', url);
@@ -88,14 +67,14 @@ describe('SMART App Launch: authorization code + PKCE', () => {
     const rpAdult = await addRelatedPerson(live, adult);
     await addUser(live, { username: `mom-${id}`, role: 'patient', fhirUser: [`RelatedPerson/${rpA}`, `RelatedPerson/${rpB}`, `RelatedPerson/${rpAdult}`] });
     await addClient(live, { id: `app-${id}`, type: 'public', role: 'patient', redirectUris: [REDIRECT] });
-    const config = await discover(`app-${id}`);
+    const config = await discover(live, `app-${id}`);
     const verifier = oidc.randomPKCECodeVerifier();
     const params = { scope: 'openid fhirUser launch/patient patient/*.rs', state: 's1', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' };
     // Choosing the adult child is refused even when posted by hand.
-    const refused = await authorize(config, params, `mom-${id}`, 'correct horse battery', () => ({ patient: adult }));
+    const refused = await authorizeInBrowser(live, config, params, `mom-${id}`, 'correct horse battery', () => ({ patient: adult }));
     assert.equal(refused.callback, '');
     assert.match(refused.html, /Choose one of the patients/);
-    const { callback, consentHtml } = await authorize(config, params, `mom-${id}`, 'correct horse battery', () => ({ patient: kidB }));
+    const { callback, consentHtml } = await authorizeInBrowser(live, config, params, `mom-${id}`, 'correct horse battery', () => ({ patient: kidB }));
     assert.ok(consentHtml?.includes(`value="${kidA}"`) && consentHtml.includes(`value="${kidB}"`));
     assert.ok(!consentHtml?.includes(adult), 'the adult child is never offered');
     const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: 's1' });

@@ -28,8 +28,10 @@ export async function registerAuthRoutes(app: FastifyInstance, auth: AuthServer)
     const handler = auth.provider.callback();
     scope.all(`${AUTH_PREFIX}/*`, (request, reply) => {
       reply.hijack();
-      const raw = request.raw as IncomingMessage & { originalUrl?: string };
+      const raw = request.raw as IncomingMessage & { originalUrl?: string; baseUrl?: string };
       raw.originalUrl = raw.url;
+      // oidc-provider derives its mount path from these (as under Express), for the URLs it builds.
+      raw.baseUrl = AUTH_PREFIX;
       raw.url = (raw.url ?? '').slice(AUTH_PREFIX.length) || '/';
       void handler(raw, reply.raw);
     });
