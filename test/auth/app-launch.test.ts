@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
 import { REDIRECT, authorizeInBrowser, discover } from './flow.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
-import { Browser, addClient, addPatient, addRelatedPerson, addUser, formAction, startLiveRegistry, unique, type LiveRegistry } from './helpers.ts';
+import { addClient, addPatient, addRelatedPerson, addUser, startLiveRegistry, unique, type LiveRegistry } from './helpers.ts';
 
 let live: LiveRegistry;
 
