@@ -7,6 +7,8 @@ import { fhirRoutes } from './http/fhir-routes.ts';
 import { createCore, type Core } from './core.ts';
 import { createAuthServer, type AuthServer } from './auth/auth-server.ts';
 import { registerAuthRoutes } from './auth/http/routes.ts';
+import { adminRoutes } from './http/admin-routes.ts';
+import { newAdminSecret } from './cli/admin-endpoint.ts';
 import type { ResourceValidator, Services } from './interactions/types.ts';
 import type { Db } from './store/db.ts';
 import type { Repository } from './store/repository.ts';
@@ -20,6 +22,8 @@ export interface Registry {
   core: Core;
   /** The SMART authorization server (token issuing, users, clients); `auth.verifyAccessToken` checks bearer tokens. */
   auth: AuthServer;
+  /** Secret of `POST /admin/cli` (embedded database only; main.ts publishes it in DATA_DIR/admin.json). */
+  adminSecret?: string;
   /** Closes the app and the database. */
   close(): Promise<void>;
 }
@@ -56,6 +60,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerErrorHandler(app);
   const auth = await createAuthServer({ config, db, repo });
   await registerAuthRoutes(app, auth);
+  // PGlite admits one process: CLI admin commands reach the database through the running server.
+  const adminSecret = db.driver === 'pglite' ? newAdminSecret() : undefined;
+  if (adminSecret) await app.register(adminRoutes, { core, secret: adminSecret });
   await app.register(fhirRoutes, { services, repo });
   app.get('/healthz', async () => ({ status: 'ok' }));
   core.forecastWorker?.start();
@@ -66,6 +73,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     services,
     core,
     auth,
+    ...(adminSecret ? { adminSecret } : {}),
     async close() {
       await app.close();
       await auth.close();
