@@ -33,6 +33,7 @@ async function run(argv: string[]): Promise<number> {
   const admin = findAdminCommand(argv);
   if (admin) {
     const result = await runAdminFromCli(config, admin.command, argv);
+    if (result.forwarded) console.error('(run by the server that is using the embedded database)');
     (result.exitCode === 0 ? console.log : console.error)(result.output);
     return result.exitCode;
   }
