@@ -18,7 +18,7 @@ Commands:
   import <file|dir> [...]      import FHIR NDJSON files (resources keep their ids)
   reindex [--type T ...]       rebuild search indexes after SearchParameters change
   forecast refresh             recompute every patient's stored ImmunizationRecommendation (after a CDSi data release)
-\${adminUsage()}
+${adminUsage()}
 
 The database is the one the server uses: DATABASE_URL, or the embedded database in DATA_DIR. User and client
 commands work while the server runs on the embedded database too: they are forwarded to it (DATA_DIR/admin.json).`;
