@@ -15,7 +15,6 @@ export function smartConfiguration(issuer: string): Record<string, unknown> {
     token_endpoint: `${issuer}/token`,
     introspection_endpoint: `${issuer}/introspect`,
     revocation_endpoint: `${issuer}/revoke`,
-    userinfo_endpoint: `${issuer}/userinfo`,
     grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
     token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384'],

@@ -58,8 +58,9 @@ export class SmartContextStore {
 
 /**
  * Maps a registered client to oidc-provider client metadata (RFC 7591 names). Public apps authenticate with PKCE
- * only; confidential apps with client_secret_basic (the stored value is an scrypt hash, compared by the patched
- * `compareClientSecret`); backend services with private_key_jwt against their JWKS or jwks_uri.
+ * only; confidential apps with private_key_jwt when registered with keys (client-confidential-asymmetric), else
+ * client_secret_basic (the stored value is an scrypt hash, compared by the patched `compareClientSecret`); backend
+ * services with private_key_jwt against their JWKS or jwks_uri.
  * @param c - the client.
  * @returns the metadata.
  */
@@ -70,10 +71,11 @@ export function clientMetadata(c: ClientRecord): OidcPayload {
       token_endpoint_auth_method: 'private_key_jwt', ...(c.jwksUri ? { jwks_uri: c.jwksUri } : { jwks: c.jwks ?? { keys: [] } }),
     };
   }
-  return {
-    client_id: c.id, redirect_uris: c.redirectUris, grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
-    ...(c.type === 'confidential' ? { client_secret: c.secretHash, token_endpoint_auth_method: 'client_secret_basic' } : { token_endpoint_auth_method: 'none' }),
-  };
+  const keys = c.jwksUri ? { jwks_uri: c.jwksUri } : c.jwks ? { jwks: c.jwks } : undefined;
+  const auth = c.type === 'public' ? { token_endpoint_auth_method: 'none' }
+    : keys ? { token_endpoint_auth_method: 'private_key_jwt', ...keys } // client-confidential-asymmetric
+      : { client_secret: c.secretHash, token_endpoint_auth_method: 'client_secret_basic' };
+  return { client_id: c.id, redirect_uris: c.redirectUris, grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], ...auth };
 }
 
 /** The parts of an oidc-provider token extraTokenClaims reads. */

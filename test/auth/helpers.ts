@@ -29,11 +29,11 @@ export interface LiveRegistry {
 
 /**
  * Starts the real app on a free port over an in-memory PGlite database (or DATABASE_URL).
- * @param env - extra environment variables.
+ * @param env - extra environment variables (PORT picks the port; BASE_URL follows it).
  * @returns the running registry.
  */
 export async function startLiveRegistry(env: Record<string, string> = {}): Promise<LiveRegistry> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const base = `http://127.0.0.1:${port}`;
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BASE_URL: base, PORT: String(port), SEED_DEMO_DATA: 'false', ...env });
   const db = config.databaseUrl ? undefined : await PgliteDb.open();
@@ -79,9 +79,9 @@ export async function addRelatedPerson(live: LiveRegistry, patientId: string): P
   return rp.id ?? '';
 }
 
-/** A minimal browser: keeps cookies (ignoring paths, enough for one origin) and follows redirects on request. */
+/** A minimal browser: keeps cookies per origin (ignoring paths) and follows redirects on request. */
 export class Browser {
-  private readonly cookies = new Map<string, string>();
+  private readonly jars = new Map<string, Map<string, string>>();
 
   /**
    * Sends a request without following redirects.
@@ -89,7 +89,10 @@ export class Browser {
    * @returns the response.
    */
   async send(url: string, form?: Record<string, string>): Promise<Response> {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    const origin = new URL(url).origin;
+    const jar = this.jars.get(origin) ?? new Map<string, string>();
+    this.jars.set(origin, jar);
+    const headers: Record<string, string> = { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') };
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
     const res = await fetch(url, { method: form ? 'POST' : 'GET', headers, redirect: 'manual', ...(form ? { body: new URLSearchParams(form).toString() } : {}) });
     for (const c of res.headers.getSetCookie()) {
@@ -97,8 +100,8 @@ export class Browser {
       const i = pair?.indexOf('=') ?? -1;
       if (pair && i > 0) {
         const v = pair.slice(i + 1);
-        if (/expires=Thu, 01 Jan 1970/i.test(c) || v === '') this.cookies.delete(pair.slice(0, i));
-        else this.cookies.set(pair.slice(0, i), v);
+        if (/expires=Thu, 01 Jan 1970/i.test(c) || v === '') jar.delete(pair.slice(0, i));
+        else jar.set(pair.slice(0, i), v);
       }
     }
     return res;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
+import { exportJWK, generateKeyPair } from 'jose';
 import { hashPassword } from '../../src/auth/passwords.ts';
 import { REDIRECT, authorizeInBrowser, discover } from './flow.ts';
 import { Browser, addClient, addPatient, addUser, formAction, startLiveRegistry, unique, type LiveRegistry } from './helpers.ts';
@@ -106,6 +107,18 @@ describe('tokens', () => {
     await live.registry.auth.store.clearLoginFailures(`locky-${id}`);
     const after = await browser.send(action, { username: `locky-${id}`, password: 'correct horse battery' });
     assert.equal(after.status, 303);
+  });
+
+  it('a confidential asymmetric app (private_key_jwt, RS384) completes the code flow', async () => {
+    const id = unique();
+    const { privateKey, publicKey } = await generateKeyPair('RS384');
+    await addUser(live, { username: `doc-${id}`, role: 'clinic-staff', organization: 'org-2', fhirUser: [] });
+    await addClient(live, { id: `app-${id}`, type: 'confidential', role: 'clinic-staff', redirectUris: [REDIRECT], jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'a1', alg: 'RS384' }] } });
+    const config = await discover(live, `app-${id}`, oidc.PrivateKeyJwt({ key: privateKey, kid: 'a1' }));
+    const verifier = oidc.randomPKCECodeVerifier();
+    const { callback } = await authorizeInBrowser(live, config, { scope: 'user/*.rs', state: 'pk', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }, `doc-${id}`, 'correct horse battery');
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: 'pk' });
+    assert.equal((await live.registry.auth.verifyAccessToken(tokens.access_token)).organization, 'org-2');
   });
 
   it('serves the SMART configuration at the root and under /fhir', async () => {

@@ -44,7 +44,11 @@ registerAdminCommand({
     } else {
       if (!record.redirectUris.length) throw new Error('an app needs at least one --redirect-uri');
       for (const u of record.redirectUris) new URL(u);
-      if (type === 'confidential') {
+      if (type === 'confidential' && (values.jwks || values['jwks-uri'])) {
+        // client-confidential-asymmetric: the app authenticates with private_key_jwt.
+        if (values.jwks) record.jwks = readPublicJwks(values.jwks);
+        if (values['jwks-uri']) record.jwksUri = new URL(values['jwks-uri']).href;
+      } else if (type === 'confidential') {
         const secret = values['secret-stdin'] ? stdinText.replace(/\r?\n$/, '') : randomBytes(32).toString('base64url');
         if (secret.length < 16) throw new Error('the client secret must have at least 16 characters');
         record.secretHash = await hashPassword(secret);
