@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import type { Repository } from '../store/repository.ts';
 import { AuthStore } from '../store/auth-store.ts';
-import { createOidcAdapterClass, type OidcAdapter } from '../store/oidc-adapter.ts';
+import { createOidcAdapterClass, sweepExpiredOidcPayloads, type OidcAdapter } from '../store/oidc-adapter.ts';
 import { isRole, type AccessClaims } from './access-claims.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { verifyPassword } from './passwords.ts';
@@ -51,7 +51,7 @@ export interface AuthServer {
    * @throws InvalidTokenError otherwise.
    */
   verifyAccessToken(token: string): Promise<AccessClaims>;
-  /** Nothing to release today (state lives in the database); kept for symmetry with other components. */
+  /** Stops the sweeper of expired artifacts (all state lives in the database). */
   close(): Promise<void>;
 }
 
@@ -97,6 +97,12 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
     return at ?? ((await provider.ClientCredentials.find(token)) as unknown as StoredToken | undefined);
   }
 
+  // Expired codes, tokens, sessions and old sign-in failures are deleted in the background; any node may do it.
+  const sweep = setInterval(() => {
+    void sweepExpiredOidcPayloads(db).then(() => store.sweepLoginFailures()).catch(() => undefined);
+  }, 10 * 60 * 1000);
+  sweep.unref();
+
   return {
     provider, store, contexts, Adapter, repo, config, issuer, fhirBase,
     smartConfiguration: () => smartConfiguration(issuer),
@@ -115,7 +121,9 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
       }
       return claims;
     },
-    async close() {},
+    async close() {
+      clearInterval(sweep);
+    },
   };
 }
 

@@ -151,6 +151,11 @@ export class AuthStore {
     return { count: rows[0]?.n ?? 0, ...(rows[0]?.latest ? { latest: rows[0].latest } : {}) };
   }
 
+  /** Deletes sign-in failures older than a day (they no longer count towards a lock). */
+  async sweepLoginFailures(): Promise<void> {
+    await this.db.query(`DELETE FROM auth_login_failure WHERE failed_at < now() - interval '1 day'`);
+  }
+
   /** @param username - user name whose failures are forgotten (successful sign-in, unlock). */
   async clearLoginFailures(username: string): Promise<void> {
     await this.db.query(`DELETE FROM auth_login_failure WHERE username = $1`, [username]);
