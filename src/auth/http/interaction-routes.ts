@@ -16,7 +16,9 @@ type Uid = { Params: { uid: string } };
 
 function html(reply: FastifyReply, body: string, status = 200): FastifyReply {
   return reply.status(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store')
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:").send(body);
+    .header('x-frame-options', 'DENY')
+    // No form-action: after the consent post the browser is redirected to the app, whose redirect URI may use any scheme.
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'").send(body);
 }
 
 /**
