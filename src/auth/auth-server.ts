@@ -91,6 +91,8 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
     return this.clientSecret ? verifyPassword(actual, this.clientSecret) : Promise.resolve(false);
   };
   provider.use(smartMiddleware(provider, fhirBase));
+  // Unexpected failures inside oidc-provider answer 500 to the client; keep the reason for operators (no request data).
+  provider.on('server_error', (_ctx: unknown, err: Error) => console.error('authorization server error:', err.message));
 
   async function findToken(token: string): Promise<StoredToken | undefined> {
     const at = (await provider.AccessToken.find(token)) as unknown as StoredToken | undefined;
