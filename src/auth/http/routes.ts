@@ -26,12 +26,17 @@ export async function registerAuthRoutes(app: FastifyInstance, auth: AuthServer)
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
     const handler = auth.provider.callback();
+    // oidc-provider trusts X-Forwarded-* (provider.proxy); set them from BASE_URL so the URLs it builds and the
+    // client-assertion audiences it accepts always name the public server, whatever a caller sends.
+    const publicUrl = new URL(auth.issuer);
     scope.all(`${AUTH_PREFIX}/*`, (request, reply) => {
       reply.hijack();
       const raw = request.raw as IncomingMessage & { originalUrl?: string; baseUrl?: string };
       raw.originalUrl = raw.url;
       // oidc-provider derives its mount path from these (as under Express), for the URLs it builds.
       raw.baseUrl = AUTH_PREFIX;
+      raw.headers['x-forwarded-proto'] = publicUrl.protocol.replace(':', '');
+      raw.headers['x-forwarded-host'] = publicUrl.host;
       raw.url = (raw.url ?? '').slice(AUTH_PREFIX.length) || '/';
       void handler(raw, reply.raw);
     });
