@@ -95,6 +95,26 @@ export class AuthStore {
     return rows[0] ? toUser(rows[0]) : undefined;
   }
 
+  /** @returns every user, by name (password hashes included; callers must not print them). */
+  async listUsers(): Promise<UserRecord[]> {
+    return (await this.db.query<UserRow>(`SELECT * FROM auth_user ORDER BY username`)).map(toUser);
+  }
+
+  /** @param username - user to delete. @returns whether it existed. */
+  async deleteUser(username: string): Promise<boolean> {
+    return (await this.db.query(`DELETE FROM auth_user WHERE username = $1 RETURNING 1`, [username])).length > 0;
+  }
+
+  /** @returns every client, by id. */
+  async listClients(): Promise<ClientRecord[]> {
+    return (await this.db.query<ClientRow>(`SELECT * FROM auth_client ORDER BY id`)).map(toClient);
+  }
+
+  /** @param id - client to delete. @returns whether it existed. */
+  async deleteClient(id: string): Promise<boolean> {
+    return (await this.db.query(`DELETE FROM auth_client WHERE id = $1 RETURNING 1`, [id])).length > 0;
+  }
+
   /** @param username - user name. @param hash - new password hash. @returns whether the user exists. */
   async setPasswordHash(username: string, hash: string): Promise<boolean> {
     const rows = await this.db.query(`UPDATE auth_user SET password_hash = $2 WHERE username = $1 RETURNING 1`, [username, hash]);

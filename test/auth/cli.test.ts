@@ -86,6 +86,11 @@ describe('CLI user and client commands (PGlite)', () => {
     assert.match(unlock.err, /run by the server/);
     const client = await cli(['client', 'add', '--id', 'svc2', '--type', 'backend', '--role', 'ehr-system', '--jwks', jwksFile]);
     assert.equal(client.code, 0, client.err);
+    const users = await cli(['user', 'list']);
+    assert.match(users.out, /nurse1 {2}school-nurse {2}organization org-9/);
+    assert.doesNotMatch(users.out, /scrypt/);
+    assert.match((await cli(['client', 'list'])).out, /svc2 {2}backend {2}ehr-system/);
+    assert.equal((await cli(['client', 'remove', '--id', 'app1'])).code, 0);
     const stopped = new Promise((r) => server?.once('exit', r));
     server.kill('SIGTERM');
     await stopped;
