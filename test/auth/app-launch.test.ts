@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
 import { REDIRECT, authorizeInBrowser, discover } from './flow.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
-import { addClient, addPatient, addRelatedPerson, addUser, startLiveRegistry, unique, type LiveRegistry } from './helpers.ts';
+import { Browser, addClient, addPatient, addRelatedPerson, addUser, formAction, startLiveRegistry, unique, type LiveRegistry } from './helpers.ts';
 
 let live: LiveRegistry;
 
@@ -80,5 +80,18 @@ describe('SMART App Launch: authorization code + PKCE', () => {
     const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: 's1' });
     assert.equal(tokens.patient, kidB);
     assert.equal(tokens.claims()?.fhirUser, `RelatedPerson/${rpB}`);
+  });
+
+  it('a user who denies sends the app access_denied', async () => {
+    const id = unique();
+    await addUser(live, { username: `deny-${id}`, role: 'clinic-staff', fhirUser: [] });
+    await addClient(live, { id: `app-${id}`, type: 'public', role: 'clinic-staff', redirectUris: [REDIRECT] });
+    const config = await discover(live, `app-${id}`);
+    const browser = new Browser();
+    const start = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'user/*.rs', state: 'd', code_challenge: await oidc.calculatePKCECodeChallenge('z'.repeat(43)), code_challenge_method: 'S256' });
+    let step = await browser.follow(start.href, REDIRECT);
+    step = await browser.follow(formAction(await step.res.text(), step.url), REDIRECT, { username: `deny-${id}`, password: 'correct horse battery' });
+    step = await browser.follow(formAction(await step.res.text(), step.url), REDIRECT, { decision: 'deny' });
+    assert.equal(new URL(step.url).searchParams.get('error'), 'access_denied');
   });
 });
