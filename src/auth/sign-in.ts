@@ -12,6 +12,23 @@ export type SignInResult = { ok: true; user: UserRecord } | { ok: false; reason:
 let dummyHash: Promise<string> | undefined;
 
 /**
+ * When a user's lock ends: five failures within fifteen minutes lock the account for fifteen minutes from the last of
+ * them (attempts while locked are not recorded, so the lock does not extend itself).
+ * @param store - the auth store.
+ * @param username - the user name.
+ * @param now - the current time (ms).
+ * @returns the end of the lock (ms), or undefined when not locked.
+ */
+export async function lockedUntil(store: AuthStore, username: string, now = Date.now()): Promise<number | undefined> {
+  const times = await store.latestLoginFailures(username, LOCKOUT_THRESHOLD, 2 * LOCKOUT_SECONDS);
+  const newest = times[0];
+  const oldest = times[LOCKOUT_THRESHOLD - 1];
+  if (newest === undefined || oldest === undefined || newest - oldest > LOCKOUT_SECONDS * 1000) return undefined;
+  const until = newest + LOCKOUT_SECONDS * 1000;
+  return until > now ? until : undefined;
+}
+
+/**
  * Checks a user name and password, with lockout after {@link LOCKOUT_THRESHOLD} failures within
  * {@link LOCKOUT_SECONDS} (the count lives in the database, so every app node sees it). Unknown users cost the
  * same scrypt work as known ones.
@@ -21,14 +38,13 @@ let dummyHash: Promise<string> | undefined;
  * @returns the user, or why not.
  */
 export async function signIn(store: AuthStore, username: string, password: string): Promise<SignInResult> {
-  const failures = await store.recentLoginFailures(username, LOCKOUT_SECONDS);
-  if (failures.count >= LOCKOUT_THRESHOLD) return { ok: false, reason: 'locked' };
+  if (await lockedUntil(store, username)) return { ok: false, reason: 'locked' };
   const user = await store.findUser(username);
   dummyHash ??= hashPassword('not a password');
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
   if (!user?.passwordHash || !ok) {
     await store.recordLoginFailure(username);
-    return { ok: false, reason: failures.count + 1 >= LOCKOUT_THRESHOLD ? 'locked' : 'invalid' };
+    return { ok: false, reason: (await lockedUntil(store, username)) ? 'locked' : 'invalid' };
   }
   await store.clearLoginFailures(username);
   return { ok: true, user };

@@ -159,16 +159,16 @@ export class AuthStore {
   }
 
   /**
-   * Counts recent failed sign-ins and when the latest happened.
-   * @param username - user name. @param windowSeconds - how far back to count.
-   * @returns count and the latest failure time.
+   * The latest failed sign-ins of a user, newest first.
+   * @param username - user name. @param limit - how many. @param windowSeconds - how far back to look.
+   * @returns their times (epoch milliseconds).
    */
-  async recentLoginFailures(username: string, windowSeconds: number): Promise<{ count: number; latest?: string }> {
-    const rows = await this.db.query<{ n: number; latest: string | null }>(
-      `SELECT count(*)::int AS n, max(failed_at) AS latest FROM auth_login_failure WHERE username = $1 AND failed_at > now() - make_interval(secs => $2)`,
-      [username, windowSeconds],
+  async latestLoginFailures(username: string, limit: number, windowSeconds: number): Promise<number[]> {
+    const rows = await this.db.query<{ failed_at: string | Date }>(
+      `SELECT failed_at FROM auth_login_failure WHERE username = $1 AND failed_at > now() - make_interval(secs => $2) ORDER BY failed_at DESC LIMIT $3`,
+      [username, windowSeconds, limit],
     );
-    return { count: rows[0]?.n ?? 0, ...(rows[0]?.latest ? { latest: rows[0].latest } : {}) };
+    return rows.map((r) => new Date(r.failed_at).getTime());
   }
 
   /** Deletes sign-in failures older than a day (they no longer count towards a lock). */

@@ -50,3 +50,16 @@ describe('auth units', () => {
     assert.ok(!html.includes('<script>') && !html.includes('<img>') && !html.includes('<b><')); 
   });
 });
+
+describe('lockout window', () => {
+  it('locks for 15 minutes from the fifth failure within 15 minutes, and only then', async () => {
+    const { lockedUntil } = await import('../../src/auth/sign-in.ts');
+    const min = 60_000;
+    const now = Date.parse('2026-06-15T12:00:00Z');
+    const storeWith = (ago: number[]) => ({ latestLoginFailures: async () => ago.map((a) => now - a * min) }) as unknown as Parameters<typeof lockedUntil>[0];
+    assert.equal(await lockedUntil(storeWith([1, 2, 3, 4, 5]), 'u', now), now + 14 * min);
+    assert.equal(await lockedUntil(storeWith([1, 2, 3, 4]), 'u', now), undefined);
+    assert.equal(await lockedUntil(storeWith([1, 2, 3, 4, 17]), 'u', now), undefined, 'five failures spread over more than 15 minutes');
+    assert.equal(await lockedUntil(storeWith([16, 17, 18, 19, 20]), 'u', now), undefined, 'the lock has run out');
+  });
+});

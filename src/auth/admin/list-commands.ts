@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { registerAdminCommand } from '../../cli/admin-registry.ts';
 import { AuthStore } from '../../store/auth-store.ts';
-import { LOCKOUT_SECONDS, LOCKOUT_THRESHOLD } from '../sign-in.ts';
+import { lockedUntil } from '../sign-in.ts';
 
 registerAdminCommand({
   words: ['user', 'list'],
@@ -10,7 +10,7 @@ registerAdminCommand({
     const store = new AuthStore(core.db);
     const lines: string[] = [];
     for (const u of await store.listUsers()) {
-      const locked = (await store.recentLoginFailures(u.username, LOCKOUT_SECONDS)).count >= LOCKOUT_THRESHOLD;
+      const locked = await lockedUntil(store, u.username);
       const scope = u.organization ? `organization ${u.organization}` : u.jurisdiction ? `jurisdiction ${u.jurisdiction}` : '';
       lines.push([u.username, u.role, scope, u.fhirUser.join(','), u.upstreamSubject || u.email ? 'upstream' : '', locked ? 'LOCKED' : ''].filter(Boolean).join('  '));
     }

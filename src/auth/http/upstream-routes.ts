@@ -53,7 +53,7 @@ export async function upstreamRoutes(app: FastifyInstance, auth: AuthServer, ups
     } catch {
       return fail(`Sign-in with ${upstream.name} failed.`);
     }
-    const user = info.sub ? await auth.store.findUserByUpstream(info.sub, info.email_verified === false ? undefined : info.email) : undefined;
+    const user = info.sub ? await auth.store.findUserByUpstream(info.sub, info.email_verified === true ? info.email : undefined) : undefined;
     if (!user) return fail(`No registry account is linked to this ${upstream.name} account.`);
     const ticket = `${uid}.${crypto.randomUUID()}`;
     await tickets.upsert(ticket, { username: user.username }, 300);
