@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import * as oidc from 'openid-client';
@@ -80,5 +81,23 @@ describe('SMART Backend Services (client_credentials + private_key_jwt)', () => 
     assert.equal((await live.registry.auth.verifyAccessToken(tokens.access_token)).role, 'ehr-system');
     await oidc.tokenRevocation(config, tokens.access_token);
     await assert.rejects(live.registry.auth.verifyAccessToken(tokens.access_token));
+  });
+
+  it('accepts a client registered with a jwks_uri', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES384');
+    const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'remote-1', alg: 'ES384' }] });
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(jwks));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const id = `svc-${unique()}`;
+      await addClient(live, { id, type: 'backend', role: 'analyst', redirectUris: [], jwksUri: `http://127.0.0.1:${port}/jwks.json` });
+      const { status, body } = await tokenRequest(await assertion({ id, key: privateKey, kid: 'remote-1' }, 'ES384'), 'system/Immunization.rs');
+      assert.equal(status, 200, JSON.stringify(body));
+      assert.equal((await live.registry.auth.verifyAccessToken(String(body.access_token))).role, 'analyst');
+    } finally {
+      server.close();
+    }
   });
 });
