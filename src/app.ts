@@ -6,6 +6,10 @@ import { registerErrorHandler } from './http/error-handler.ts';
 import { fhirRoutes } from './http/fhir-routes.ts';
 import type { TokenVerifier } from './http/authenticate.ts';
 import { createCore, type Core } from './core.ts';
+import { createAuthServer, type AuthServer } from './auth/auth-server.ts';
+import { registerAuthRoutes } from './auth/http/routes.ts';
+import { adminRoutes } from './http/admin-routes.ts';
+import { newAdminSecret } from './cli/admin-endpoint.ts';
 import type { ResourceValidator, Services } from './interactions/types.ts';
 import type { Db } from './store/db.ts';
 import type { Repository } from './store/repository.ts';
@@ -17,6 +21,10 @@ export interface Registry {
   repo: Repository;
   services: Services;
   core: Core;
+  /** The SMART authorization server (token issuing, users, clients); `auth.verifyAccessToken` checks bearer tokens. */
+  auth: AuthServer;
+  /** Secret of `POST /admin/cli` (embedded database only; main.ts publishes it in DATA_DIR/admin.json). */
+  adminSecret?: string;
   /** Closes the app and the database. */
   close(): Promise<void>;
 }
@@ -53,8 +61,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   registerBodyParsers(app);
   registerErrorHandler(app);
-  // Authorization is on unless AUTH_DISABLED (loopback only); without a verifier every token is refused.
-  const verifyToken: TokenVerifier | undefined = config.authDisabled ? undefined : (options.verifyToken ?? (() => Promise.reject(new Error('no token issuer configured'))));
+  const auth = await createAuthServer({ config, db, repo });
+  await registerAuthRoutes(app, auth);
+  // PGlite admits one process: CLI admin commands reach the database through the running server.
+  const adminSecret = db.driver === 'pglite' ? newAdminSecret() : undefined;
+  if (adminSecret) await app.register(adminRoutes, { core, secret: adminSecret });
+  // Authorization is on unless AUTH_DISABLED (loopback only): every FHIR request needs a token this server issued.
+  const verifyToken: TokenVerifier | undefined = config.authDisabled ? undefined : (options.verifyToken ?? ((token) => auth.verifyAccessToken(token)));
   await app.register(fhirRoutes, { services, repo, verifyToken });
   app.get('/healthz', async () => ({ status: 'ok' }));
   core.forecastWorker?.start();
@@ -64,8 +77,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     repo,
     services,
     core,
+    auth,
+    ...(adminSecret ? { adminSecret } : {}),
     async close() {
       await app.close();
+      await auth.close();
       await core.close();
     },
   };

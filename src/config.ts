@@ -20,13 +20,25 @@ export interface Config {
   /** Load the demo data set when the database is empty. */
   seedDemoData: boolean;
   /**
-   * `AUTH_DISABLED=true`: every request acts as a local developer with full access (attributed as such). Only for
-   * local development: refused unless HOST is a loopback address.
+   * Authorization is off (`AUTH_DISABLED=true` or `AUTH=off`): for local development only, refused unless `host` is a
+   * loopback address. On by default.
    */
   authDisabled: boolean;
+  /** Issuer of the SMART authorization server: `${baseUrl}/auth`. */
+  authIssuer: string;
+  /** Upstream OpenID Connect identity provider for staff sign-in (UPSTREAM_OIDC_*), when configured. */
+  upstreamOidc?: UpstreamOidcConfig;
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+/** An upstream OpenID Connect identity provider that staff may sign in with. */
+export interface UpstreamOidcConfig {
+  /** Issuer URL; its discovery document is read at start. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Shown on the sign-in page as "Sign in with <name>". */
+  name: string;
+}
 
 /** Raised for a bad configuration value; `main.ts` prints its message and exits. */
 export class ConfigError extends Error {}
@@ -47,6 +59,36 @@ function parseBoolean(name: string, raw: string): boolean {
   if (['1', 'true', 'yes', 'on'].includes(v)) return true;
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/**
+ * Whether a bind address only accepts local connections.
+ * @param host - HOST value.
+ * @returns true for localhost, 127.0.0.0/8 and ::1.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+function parseAuthDisabled(env: NodeJS.ProcessEnv, host: string): boolean {
+  const disabled = (env.AUTH_DISABLED ? parseBoolean('AUTH_DISABLED', env.AUTH_DISABLED) : false)
+    || (env.AUTH ? !parseBoolean('AUTH', env.AUTH) : false);
+  if (disabled && !isLoopbackHost(host)) {
+    throw new ConfigError(`authorization may only be disabled (AUTH_DISABLED/AUTH=off) when HOST is a loopback address, got "${host}"`);
+  }
+  return disabled;
+}
+
+function parseUpstreamOidc(env: NodeJS.ProcessEnv): UpstreamOidcConfig | undefined {
+  const issuer = env.UPSTREAM_OIDC_ISSUER?.trim();
+  if (!issuer) return undefined;
+  const clientId = env.UPSTREAM_OIDC_CLIENT_ID?.trim();
+  const clientSecret = env.UPSTREAM_OIDC_CLIENT_SECRET?.trim();
+  if (!clientId || !clientSecret) {
+    throw new ConfigError('UPSTREAM_OIDC_ISSUER needs UPSTREAM_OIDC_CLIENT_ID and UPSTREAM_OIDC_CLIENT_SECRET');
+  }
+  return { issuer: parseUrl('UPSTREAM_OIDC_ISSUER', issuer, ['http:', 'https:']), clientId, clientSecret, name: env.UPSTREAM_OIDC_NAME?.trim() || 'your organization' };
 }
 
 function parseUrl(name: string, raw: string, protocols: string[]): string {
@@ -81,10 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const bodyLimit = env.BODY_LIMIT ? parseInteger('BODY_LIMIT', env.BODY_LIMIT, 1024, 1024 ** 3) : 16 * 1024 * 1024;
   const seedDemoData = env.SEED_DEMO_DATA ? parseBoolean('SEED_DEMO_DATA', env.SEED_DEMO_DATA) : true;
-  const authDisabled = env.AUTH_DISABLED ? parseBoolean('AUTH_DISABLED', env.AUTH_DISABLED) : false;
-  if (authDisabled && !LOOPBACK.test(host)) {
-    throw new ConfigError(`AUTH_DISABLED is for local development only: it needs a loopback HOST (127.0.0.1, ::1 or localhost), got "${host}"`);
-  }
+  const upstreamOidc = parseUpstreamOidc(env);
   return {
     port,
     host,
@@ -94,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     bodyLimit,
     seedDemoData,
-    authDisabled,
+    authDisabled: parseAuthDisabled(env, host),
+    authIssuer: `${baseUrl}/auth`,
+    ...(upstreamOidc ? { upstreamOidc } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { seedDemoDataIfEmpty } from './registry/demo/seed.ts';
+import { removeAdminEndpoint, writeAdminEndpoint } from './cli/admin-endpoint.ts';
 
 /** Process entry: configuration, app, first-start demo data, listen, graceful shutdown. */
 async function main(): Promise<void> {
@@ -20,10 +21,16 @@ async function main(): Promise<void> {
     if (seeded) registry.app.log.info({ resources: seeded }, 'loaded the demo data set');
   }
   await registry.app.listen({ port: config.port, host: config.host });
+  const address = registry.app.server.address();
+  const adminSecret = registry.adminSecret;
+  if (adminSecret && address && typeof address === 'object') {
+    writeAdminEndpoint(config.dataDir, { port: address.port, secret: adminSecret, pid: process.pid });
+  }
   console.log(`Open IIS is running. FHIR base URL: ${config.baseUrl}/fhir`);
   console.log(`Database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`);
   const stop = async (signal: string): Promise<void> => {
     registry.app.log.info({ signal }, 'shutting down');
+    if (adminSecret) removeAdminEndpoint(config.dataDir, adminSecret);
     await registry.close();
     process.exit(0);
   };

@@ -153,10 +153,14 @@ export class AccessPolicy implements AccessRestriction {
     const day = cutoff.toISOString().slice(0, 10);
     const child = `_has:RelatedPerson:patient:identifier`;
     const link = `${PORTAL_USER_SYSTEM}|${this.claims.sub}`;
+    // A guardian's grant names the RelatedPerson of the chosen child as fhirUser (SMART standalone launch picker).
+    const related = this.claims.fhirUser?.startsWith('RelatedPerson/') ? this.claims.fhirUser.slice(14) : undefined;
     const patientAlts: [string, string][][] = [[[child, link], ['birthdate', `gt${day}`]]];
+    if (related) patientAlts.push([['_has:RelatedPerson:patient:_id', related], ['birthdate', `gt${day}`]]);
     if (self) patientAlts.unshift([['_id', self]]);
     return this.compartmentOf(type, patientAlts, (code) => {
       const alts: [string, string][][] = [[[`${code}:Patient.${child}`, link], [`${code}:Patient.birthdate`, `gt${day}`]]];
+      if (related) alts.push([[`${code}:Patient._has:RelatedPerson:patient:_id`, related], [`${code}:Patient.birthdate`, `gt${day}`]]);
       if (self) alts.unshift([[code, `Patient/${self}`]]);
       return alts;
     });

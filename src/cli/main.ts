@@ -6,8 +6,11 @@ import { createCore } from '../core.ts';
 import { seedDemoDataIfEmpty } from '../registry/demo/seed.ts';
 import { importNdjson } from '../registry/import-ndjson.ts';
 import { reindexResources } from '../store/reindex.ts';
+import { adminUsage, findAdminCommand } from './admin-registry.ts';
+import { runAdminFromCli } from './admin-client.ts';
+import '../auth/admin/index.ts';
 
-const USAGE = `Usage: npm run cli -- <command> [options]
+const usage = (): string => `Usage: npm run cli -- <command> [options]
 
 Commands:
   migrate                      apply database migrations
@@ -15,16 +18,25 @@ Commands:
   import <file|dir> [...]      import FHIR NDJSON files (resources keep their ids)
   reindex [--type T ...]       rebuild search indexes after SearchParameters change
   forecast refresh             recompute every patient's stored ImmunizationRecommendation (after a CDSi data release)
+${adminUsage()}
 
-The database is the one the server uses: DATABASE_URL, or the embedded database in DATA_DIR.`;
+The database is the one the server uses: DATABASE_URL, or the embedded database in DATA_DIR. User and client
+commands work while the server runs on the embedded database too: they are forwarded to it (DATA_DIR/admin.json).`;
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
-    console.log(USAGE);
+    console.log(usage());
     return command ? 0 : 1;
   }
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const admin = findAdminCommand(argv);
+  if (admin) {
+    const result = await runAdminFromCli(config, admin.command, argv);
+    if (result.forwarded) console.error('(run by the server that is using the embedded database)');
+    (result.exitCode === 0 ? console.log : console.error)(result.output);
+    return result.exitCode;
+  }
   const core = await createCore(config);
   try {
     switch (command) {
@@ -68,7 +80,7 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       }
       default:
-        console.error(`Unknown command "${command}"\n\n${USAGE}`);
+        console.error(`Unknown command "${command}"\n\n${usage()}`);
         return 1;
     }
   } finally {

@@ -15,7 +15,18 @@ export function testRegistry(): Promise<Registry> {
   shared ??= (async () => {
     const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BASE_URL: 'http://localhost:8080', SEED_DEMO_DATA: 'false' });
     const db = config.databaseUrl ? undefined : await PgliteDb.open();
-    return buildApp(config, { ...(db ? { db } : {}), verifyToken: verifyTestToken });
+    // Tokens from the test signer (policy tests) and tokens the registry's own authorization server issued both work.
+    let registry: Registry | undefined;
+    const verifyToken = async (token: string) => {
+      try {
+        return await verifyTestToken(token);
+      } catch {
+        if (!registry) throw new Error('registry not ready');
+        return registry.auth.verifyAccessToken(token);
+      }
+    };
+    registry = await buildApp(config, { ...(db ? { db } : {}), verifyToken });
+    return registry;
   })();
   return shared;
 }
