@@ -27,6 +27,7 @@ describe('access control: registry roles x SMART scopes, enforced in the store',
   let orgA = '', orgB = '', school = '';
   let self = '', minor = '', adultChild = '', elsewhere = '';
   let immMinor = '', immElsewhere = '', immSelf = '';
+  const guardianOf: Record<string, string> = {};
 
   before(async () => {
     orgA = await created({ resourceType: 'Organization', name: 'Clinic A' } as Resource);
@@ -38,7 +39,7 @@ describe('access control: registry roles x SMART scopes, enforced in the store',
     adultChild = await created(buildPatient({ name: [{ family, given: ['Adult'] }], address: addr(town), birthDate: `${thisYear - 25}-01-10` }));
     elsewhere = await created(buildPatient({ name: [{ family, given: ['Other'] }], address: addr(otherTown), birthDate: `${thisYear - 4}-06-01` }));
     for (const child of [minor, adultChild]) {
-      await created({ resourceType: 'RelatedPerson', patient: { reference: `Patient/${child}` }, identifier: [{ system: PORTAL_USER_SYSTEM, value: guardian }], relationship: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'MTH' }] }] } as Resource);
+      guardianOf[child] = await created({ resourceType: 'RelatedPerson', patient: { reference: `Patient/${child}` }, identifier: [{ system: PORTAL_USER_SYSTEM, value: guardian }], relationship: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'MTH' }] }] } as Resource);
     }
     const tagged = (org: string) => ({ meta: { tag: [{ system: REPORTING_ORG_SYSTEM, code: org }] } });
     immMinor = await created({ ...buildImmunization(minor, { occurrenceDateTime: `${thisYear - 4}-01-10` }), ...tagged(orgA) });
@@ -98,6 +99,12 @@ describe('access control: registry roles x SMART scopes, enforced in the store',
     const launch = await as({ sub: guardian, role: 'patient', scopes: ['patient/*.read', 'launch/patient'], patient: minor });
     assert.equal((await request('GET', `/fhir/Patient/${minor}`, undefined, launch)).status, 200);
     assert.deepEqual(ids(await request('GET', `/fhir/Immunization?patient.family=${family}`, undefined, launch)), [`Immunization/${immMinor}`]);
+    // As this server's picker grants it: fhirUser = the guardian's RelatedPerson of the chosen child.
+    const picked = await as({ sub: unique('parent'), role: 'patient', scopes: ['patient/*.rs'], patient: minor, fhirUser: `RelatedPerson/${guardianOf[minor]}` });
+    assert.equal((await request('GET', `/fhir/Patient/${minor}`, undefined, picked)).status, 200);
+    assert.deepEqual(ids(await request('GET', `/fhir/Immunization?patient=${minor}`, undefined, picked)), [`Immunization/${immMinor}`]);
+    const adult = await as({ sub: unique('parent'), role: 'patient', scopes: ['patient/*.rs'], patient: adultChild, fhirUser: `RelatedPerson/${guardianOf[adultChild]}` });
+    assert.equal((await request('GET', `/fhir/Patient/${adultChild}`, undefined, adult)).status, 403);
     // A launch patient outside the user's reach is still refused: the role rule holds under patient/ scopes.
     const forged = await as({ sub: guardian, role: 'patient', scopes: ['patient/*.read'], patient: adultChild });
     assert.equal((await request('GET', `/fhir/Patient/${adultChild}`, undefined, forged)).status, 403);

@@ -105,7 +105,7 @@ describe('batch bundles', () => {
         { resource: buildPatient(), request: { method: 'POST', url: 'Patient' } },
         { resource: { resourceType: 'Patient', gender: 5 } as never, request: { method: 'POST', url: 'Patient' } },
         { request: { method: 'GET', url: 'Patient/does-not-exist' } },
-        { request: { method: 'GET', url: 'Observation?code=x' } },
+        { request: { method: 'GET', url: 'Condition?code=x' } },
       ],
     };
     const res = await request('POST', '/fhir', bundle);

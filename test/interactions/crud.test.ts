@@ -127,7 +127,7 @@ describe('create, read, vread, update, delete', () => {
       assert.equal(res.status, 200, type);
       assert.equal(res.body.type, 'searchset');
     }
-    for (const type of ['Observation', 'Claim']) {
+    for (const type of ['Condition', 'Claim']) {
       const res = await request('GET', `/fhir/${type}`);
       assert.equal(res.status, 404);
       assert.equal(res.body.resourceType, 'OperationOutcome');

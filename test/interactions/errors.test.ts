@@ -97,8 +97,9 @@ describe('$validate and metadata', () => {
     const cs = res.body as unknown as CapabilityStatement;
     assert.equal(cs.fhirVersion, '4.0.1');
     const types = cs.rest?.[0]?.resource?.map((r) => r.type) ?? [];
-    assert.equal(types.length, 13);
-    assert.ok(!types.includes('Observation' as never));
+    assert.equal(types.length, 14);
+    assert.ok(types.includes('Observation' as never));
+    assert.ok(!types.includes('Condition' as never));
     const imm = cs.rest?.[0]?.resource?.find((r) => r.type === 'Immunization');
     const params = imm?.searchParam?.map((p) => p.name) ?? [];
     for (const p of ['patient', 'date', 'vaccine-code', 'lot-number', 'manufacturer', 'target-disease']) assert.ok(params.includes(p), p);
