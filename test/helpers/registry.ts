@@ -16,17 +16,17 @@ export function testRegistry(): Promise<Registry> {
     const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BASE_URL: 'http://localhost:8080', SEED_DEMO_DATA: 'false' });
     const db = config.databaseUrl ? undefined : await PgliteDb.open();
     // Tokens from the test signer (policy tests) and tokens the registry's own authorization server issued both work.
-    let registry: Registry | undefined;
+    const built: { registry?: Registry } = {};
     const verifyToken = async (token: string) => {
       try {
         return await verifyTestToken(token);
       } catch {
-        if (!registry) throw new Error('registry not ready');
-        return registry.auth.verifyAccessToken(token);
+        if (!built.registry) throw new Error('registry not ready');
+        return built.registry.auth.verifyAccessToken(token);
       }
     };
-    registry = await buildApp(config, { ...(db ? { db } : {}), verifyToken });
-    return registry;
+    built.registry = await buildApp(config, { ...(db ? { db } : {}), verifyToken });
+    return built.registry;
   })();
   return shared;
 }
