@@ -8,7 +8,7 @@ import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { printResults, runLoad, useBearer, type LoadResult } from './lib/load.ts';
-import { adminToken, verifyTestToken } from '../test/helpers/tokens.ts';
+import { mintAccessToken } from '../test/helpers/auth-tokens.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CVX = ['20', '10', '08', '116', '133', '03', '21', '83', '140', '115'];
@@ -71,8 +71,10 @@ async function dropPostgres(url: string): Promise<void> {
 
 async function benchOne(label: string, env: Record<string, string>): Promise<void> {
   const config = loadConfig({ ...env, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false', PORT: '0' });
-  const registry = await buildApp(config, { verifyToken: verifyTestToken });
-  useBearer(await adminToken());
+  const registry = await buildApp(config);
+  // A real token of the registry's own authorization server (looked up on every request, as in production).
+  const token = await mintAccessToken(registry, { role: 'state-admin', scopes: ['user/*.cruds'] });
+  useBearer(token);
   const address = await registry.app.listen({ port: 0, host: '127.0.0.1' });
   // The ceiling: a bare Fastify route doing the same primary-key SELECT on the same database.
   const bare = Fastify();
@@ -85,7 +87,7 @@ async function benchOne(label: string, env: Record<string, string>): Promise<voi
   // Seed patients to read and update.
   const ids: string[] = [];
   for (let b = 0; b < 20; b++) {
-    const res = await registry.app.inject({ method: 'POST', url: '/fhir', headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${await adminToken()}` }, payload: JSON.stringify(transactionBundle(100000 + b)) });
+    const res = await registry.app.inject({ method: 'POST', url: '/fhir', headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${token}` }, payload: JSON.stringify(transactionBundle(100000 + b)) });
     const out = JSON.parse(res.body) as Bundle;
     for (const e of out.entry ?? []) if (e.response?.location?.startsWith('Patient/')) ids.push(e.response.location.split('/')[1] as string);
   }

@@ -5,7 +5,7 @@ import { loadConfig } from '../src/config.ts';
 import { createCore } from '../src/core.ts';
 import { parseSearchRequest } from '../src/fhir/search/parse-search-request.ts';
 import { printResults, runLoad, useBearer, type LoadResult } from './lib/load.ts';
-import { adminToken, verifyTestToken } from '../test/helpers/tokens.ts';
+import { mintAccessToken } from '../test/helpers/auth-tokens.ts';
 import { generatePopulationBatches } from './population/index.ts';
 
 const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 1_000_000);
@@ -110,8 +110,10 @@ export async function runSearchScaleBench(): Promise<void> {
   }
   const samples = await samplePatients(url);
   const pick = (): Sample => samples[Math.floor(Math.random() * samples.length)] as Sample;
-  const registry = await buildApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false' }), { verifyToken: verifyTestToken });
-  useBearer(await adminToken());
+  const registry = await buildApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false' }));
+  // A real token of the registry's own authorization server (looked up on every request, as in production).
+  const token = await mintAccessToken(registry, { role: 'state-admin', scopes: ['user/*.cruds'] });
+  useBearer(token);
   const address = await registry.app.listen({ port: 0, host: '127.0.0.1' });
   const cvx = ['20', '10', '08', '116', '133', '03', '21', '83', '88', '115', '62', '114', '208'];
   const queries: [string, () => string][] = [
