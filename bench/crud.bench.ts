@@ -69,7 +69,7 @@ async function dropPostgres(url: string): Promise<void> {
 }
 
 async function benchOne(label: string, env: Record<string, string>): Promise<void> {
-  const config = loadConfig({ ...env, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false', PORT: '0' });
+  const config = loadConfig({ ...env, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false', PORT: '0', MLLP_ENABLED: 'false' });
   const registry = await buildApp(config);
   const address = await registry.app.listen({ port: 0, host: '127.0.0.1' });
   // The ceiling: a bare Fastify route doing the same primary-key SELECT on the same database.

@@ -109,7 +109,7 @@ export async function runSearchScaleBench(): Promise<void> {
   }
   const samples = await samplePatients(url);
   const pick = (): Sample => samples[Math.floor(Math.random() * samples.length)] as Sample;
-  const registry = await buildApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false' }));
+  const registry = await buildApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false', MLLP_ENABLED: 'false' }));
   const address = await registry.app.listen({ port: 0, host: '127.0.0.1' });
   const cvx = ['20', '10', '08', '116', '133', '03', '21', '83', '88', '115', '62', '114', '208'];
   const queries: [string, () => string][] = [

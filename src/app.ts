@@ -4,6 +4,8 @@ import type { Config } from './config.ts';
 import { registerBodyParsers } from './http/content-negotiation.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { fhirRoutes } from './http/fhir-routes.ts';
+import { registerHl7, type Hl7Deps, type Hl7Runtime } from './http/hl7-routes.ts';
+import { basicProcessor } from './hl7v2/transport/basic-processor.ts';
 import { createCore, type Core } from './core.ts';
 import type { ResourceValidator, Services } from './interactions/types.ts';
 import type { Db } from './store/db.ts';
@@ -16,6 +18,8 @@ export interface Registry {
   repo: Repository;
   services: Services;
   core: Core;
+  /** HL7 v2 message log, senders and pipeline. */
+  hl7: Hl7Runtime;
   /** Closes the app and the database. */
   close(): Promise<void>;
 }
@@ -25,6 +29,11 @@ export interface BuildOptions {
   /** Use this database instead of opening one from the configuration. */
   db?: Db;
   validator?: ResourceValidator;
+  /**
+   * HL7 v2 wiring. Until the real ones are plugged in: the processor is `basicProcessor` (ACK only, stores nothing),
+   * `POST /hl7/v2` refuses every caller (401) and the message tools refuse every caller (403).
+   */
+  hl7?: Partial<Pick<Hl7Deps, 'processor' | 'authenticate' | 'requireAdmin'>>;
 }
 
 /**
@@ -51,6 +60,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerBodyParsers(app);
   registerErrorHandler(app);
   await app.register(fhirRoutes, { services, repo });
+  const hl7 = await registerHl7(app, {
+    core,
+    config,
+    processor: options.hl7?.processor ?? basicProcessor,
+    authenticate: options.hl7?.authenticate ?? (async () => null),
+    requireAdmin: options.hl7?.requireAdmin ?? (async () => false),
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
   core.forecastWorker?.start();
   return {
@@ -59,6 +75,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     repo,
     services,
     core,
+    hl7,
     async close() {
       await app.close();
       await core.close();

@@ -21,6 +21,8 @@ async function main(): Promise<void> {
   }
   await registry.app.listen({ port: config.port, host: config.host });
   console.log(`Open IIS is running. FHIR base URL: ${config.baseUrl}/fhir`);
+  const mllp = registry.hl7.mllp();
+  console.log(`HL7 v2: SOAP at ${config.baseUrl}/hl7/soap (WSDL ?wsdl), HTTP at ${config.baseUrl}/hl7/v2${mllp ? `, MLLP on port ${mllp.port}` : ''}`);
   console.log(`Database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`);
   const stop = async (signal: string): Promise<void> => {
     registry.app.log.info({ signal }, 'shutting down');
