@@ -6,6 +6,7 @@ import { createCore } from '../core.ts';
 import { seedDemoDataIfEmpty } from '../registry/demo/seed.ts';
 import { importNdjson } from '../registry/import-ndjson.ts';
 import { reindexResources } from '../store/reindex.ts';
+import { runSenderCommand, SENDER_USAGE } from './sender-commands.ts';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -15,8 +16,15 @@ Commands:
   import <file|dir> [...]      import FHIR NDJSON files (resources keep their ids)
   reindex [--type T ...]       rebuild search indexes after SearchParameters change
   forecast refresh             recompute every patient's stored ImmunizationRecommendation (after a CDSi data release)
+${SENDER_USAGE}
 
 The database is the one the server uses: DATABASE_URL, or the embedded database in DATA_DIR.`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -65,6 +73,11 @@ async function run(argv: string[]): Promise<number> {
         }
         process.stderr.write('\n');
         console.log(`refreshed ${done} stored recommendations`);
+        return 0;
+      }
+      case 'sender': {
+        const stdin = rest.includes('--password-stdin') ? await readStdin() : '';
+        console.log(await runSenderCommand(core, rest, stdin));
         return 0;
       }
       default:
