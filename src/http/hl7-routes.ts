@@ -40,6 +40,8 @@ export interface Hl7Runtime {
   handle: Hl7Handler;
   /** The MLLP listener once the HTTP server listens (when `MLLP_ENABLED`). */
   mllp(): MllpServer | undefined;
+  /** Resolves when the MLLP listener started by `listen` is up (undefined when disabled); rejects if it failed. */
+  mllpStarted(): Promise<MllpServer | undefined>;
 }
 
 const ER7_TYPES = ['x-application/hl7-v2+er7', 'application/hl7-v2', 'application/edi-hl7v2'];
@@ -62,16 +64,24 @@ export async function registerHl7(app: FastifyInstance, deps: Hl7Deps): Promise<
   });
   const max = deps.config.hl7MaxMessageBytes;
   let mllp: MllpServer | undefined;
+  let starting: Promise<MllpServer | undefined> | undefined;
+  let onStart: ((p: Promise<MllpServer | undefined>) => void) | undefined;
+  const started = new Promise<MllpServer | undefined>((resolve) => (onStart = resolve));
   if (deps.config.mllpEnabled) {
+    // Fastify does not wait for onListen hooks: the start is kept as a promise that main.ts (and tests) await.
     app.addHook('onListen', async () => {
-      try {
-        mllp = await startMllpServer({ host: deps.config.mllpHost, port: deps.config.mllpPort, maxBytes: max, handle, store: messages, senders, log: app.log });
-      } catch (err) {
-        app.log.fatal({ err: err instanceof Error ? err.message : String(err), port: deps.config.mllpPort }, 'MLLP listener could not start');
-        throw err;
-      }
+      starting = startMllpServer({ host: deps.config.mllpHost, port: deps.config.mllpPort, maxBytes: max, handle, store: messages, senders, log: app.log }).then(
+        (server) => (mllp = server),
+        (err: unknown) => {
+          app.log.fatal({ err: err instanceof Error ? err.message : String(err), port: deps.config.mllpPort }, 'MLLP listener could not start');
+          throw err;
+        },
+      );
+      starting.catch(() => undefined);
+      onStart?.(starting);
     });
     app.addHook('onClose', async () => {
+      await starting?.catch(() => undefined);
       await mllp?.close();
       mllp = undefined;
     });
@@ -135,7 +145,18 @@ export async function registerHl7(app: FastifyInstance, deps: Hl7Deps): Promise<
 
     await scope.register(hl7MessageRoutes, { store: messages, requireAdmin: deps.requireAdmin });
   });
-  return { messages, senders, handle, mllp: () => mllp };
+  return {
+    messages,
+    senders,
+    handle,
+    mllp: () => mllp,
+    mllpStarted: async () => {
+      if (starting) return starting;
+      // Listening but the onListen hooks have not reached ours yet: wait for it.
+      if (deps.config.mllpEnabled && app.server.listening) return started;
+      return undefined;
+    },
+  };
 }
 
 function contentType(request: FastifyRequest): { contentType?: string } {
