@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { buildVxu } from '../helpers/hl7-samples.ts';
 import { unique } from '../helpers/builders.ts';
 import { hl7Registry, registerTestSender, type TestSender } from './hl7-app.ts';
+
+after(async () => (await hl7Registry()).close());
 
 async function post(body: string, headers: Record<string, string>): Promise<{ status: number; body: string; type: string }> {
   const { app } = await hl7Registry();

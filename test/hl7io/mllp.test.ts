@@ -10,6 +10,8 @@ import { MllpTestClient } from '../helpers/mllp-client.ts';
 import { unique } from '../helpers/builders.ts';
 import { hl7Registry, registerTestSender, TEST_MAX_BYTES, type TestSender } from './hl7-app.ts';
 
+after(async () => (await hl7Registry()).close());
+
 function msa(reply: string): { code?: string; controlId?: string } {
   const seg = reply.split('\r').find((s) => s.startsWith('MSA|'));
   const f = seg?.split('|') ?? [];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { buildAck } from '../../src/hl7v2/transport/ack.ts';
 import { buildBatchReply, splitBatch } from '../../src/hl7v2/transport/batch.ts';
 import { readAckSummary, readHeader } from '../../src/hl7v2/transport/er7-header.ts';
@@ -8,6 +8,8 @@ import { createHl7Pipeline } from '../../src/hl7v2/transport/pipeline.ts';
 import { buildVxu } from '../helpers/hl7-samples.ts';
 import { unique } from '../helpers/builders.ts';
 import { hl7Registry } from './hl7-app.ts';
+
+after(async () => (await hl7Registry()).close());
 
 function decodeAll(bytes: Buffer, chunk: number, max = 1_000_000): { frames: string[]; oversize: number[] } {
   const frames: string[] = [];

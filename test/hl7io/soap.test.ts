@@ -26,10 +26,7 @@ describe('SOAP transport (CDC WSDL urn:cdc:iisb:2011, SOAP 1.2)', () => {
     client = await soap.createClientAsync(`${url}?wsdl`, { forceSoap12Headers: true });
     client.setEndpoint(url);
   });
-  after(async () => {
-    const { app } = await hl7Registry();
-    await app.close();
-  });
+  after(async () => (await hl7Registry()).close());
 
   it('serves the WSDL with the service address rewritten to BASE_URL and the schema inlined', async () => {
     const { app } = await hl7Registry();
