@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Client, Message } from 'node-hl7-client';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { frameMllp } from '../../src/hl7v2/transport/mllp-framing.ts';
@@ -138,6 +139,18 @@ describe('MLLP transport', () => {
     assert.match(reply, /exceeds the limit/);
     assert.equal(msa(await c.send(buildVxu({ facilityId: sender.facilityId }))).code, 'AA');
     await c.close();
+  });
+
+  it('works with node-hl7-client as the sender', async () => {
+    const client = new Client({ host: '127.0.0.1' });
+    const controlId = unique('NC');
+    const got = new Promise<string>((resolve) => {
+      const conn = client.createConnection({ port: server.port, maxConnectionAttempts: 3 }, (res) => resolve(res.getMessage().toString()));
+      void conn.sendMessage(new Message({ text: buildVxu({ facilityId: sender.facilityId, controlId }) }));
+    });
+    const reply = await Promise.race([got, new Promise<string>((_r, reject) => setTimeout(() => reject(new Error('no ACK')), 10_000))]);
+    client.closeAll();
+    assert.deepEqual(msa(reply), { code: 'AA', controlId });
   });
 
   it('a peer that disconnects mid-frame does not disturb the server', async () => {
