@@ -45,10 +45,8 @@ export async function runSenderCommand(core: Core, args: string[], stdinText: st
   const [sub, ...rest] = args;
   const senders = new Hl7SenderStore(core.db);
   if (sub === 'list') {
-    const rows = await core.db.query<{ facility_id: string; organization_id: string; name: string; username: string }>(
-      'SELECT facility_id, organization_id, name, username FROM hl7_sender ORDER BY facility_id',
-    );
-    return rows.map((r) => `${r.facility_id}\t${r.username}\tOrganization/${r.organization_id}\t${r.name}`).join('\n') || 'no senders registered';
+    const rows = await senders.list();
+    return rows.map((r) => `${r.facilityId}\t${r.username}\tOrganization/${r.organizationId}\t${r.name}`).join('\n') || 'no senders registered';
   }
   if (sub !== 'add') throw new ConfigError(`usage:\n${SENDER_USAGE}`);
   const { values } = parseArgs({

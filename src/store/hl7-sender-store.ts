@@ -98,6 +98,11 @@ export class Hl7SenderStore {
     return toSender(rows[0]);
   }
 
+  /** @returns every registered sender, by facility id. */
+  async list(): Promise<Hl7SenderRow[]> {
+    return (await this.db.query<SenderDbRow>('SELECT * FROM hl7_sender ORDER BY facility_id')).map(toSender);
+  }
+
   /**
    * @param facilityId - MSH-4.1 or SOAP facilityID.
    * @returns the sender registered with that facility id.
