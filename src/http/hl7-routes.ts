@@ -48,7 +48,7 @@ const ER7_TYPES = ['x-application/hl7-v2+er7', 'application/hl7-v2', 'applicatio
 
 /**
  * Registers the HL7 v2 transports and message tools (CDC IG for HL7 2.5.1 Immunization Messaging, transport
- * section): SOAP 1.2 at `/hl7/soap` (CDC WSDL, `?wsdl`), `POST /hl7/v2` (ER7 body, bearer token), the message log
+ * section): SOAP 1.2 at `/hl7/soap` (CDC WSDL at `?wsdl`, the 2014 one at `?wsdl=2014`), `POST /hl7/v2` (ER7 body, bearer token), the message log
  * API under `/hl7/messages`, and the MLLP listener, started when the HTTP server listens and stopped when it closes.
  * @param app - the Fastify app.
  * @param deps - core, processor, authentication hooks, configuration.
@@ -108,8 +108,9 @@ export async function registerHl7(app: FastifyInstance, deps: Hl7Deps): Promise<
     const soapLimit = max * 6 + 64 * 1024;
     scope.get('/hl7/soap', async (request, reply) => {
       const q = request.query as Record<string, string | undefined>;
-      if ('wsdl' in q || 'WSDL' in q) return reply.type('text/xml; charset=utf-8').send(buildWsdl(`${deps.config.baseUrl}/hl7/soap`));
-      if (q.xsd !== undefined) return reply.type('text/xml; charset=utf-8').send(readCdcSchema());
+      const dialect = q.wsdl === '2014' || q.xsd?.includes('2014') ? '2014' : '2011';
+      if ('wsdl' in q || 'WSDL' in q) return reply.type('text/xml; charset=utf-8').send(buildWsdl(`${deps.config.baseUrl}/hl7/soap`, dialect));
+      if (q.xsd !== undefined) return reply.type('text/xml; charset=utf-8').send(readCdcSchema(dialect));
       return reply.status(405).type('text/plain').send('POST SOAP 1.2 requests here; the WSDL is at ?wsdl');
     });
     scope.post('/hl7/soap', { bodyLimit: soapLimit }, async (request, reply) => {

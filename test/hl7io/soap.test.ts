@@ -102,6 +102,30 @@ describe('SOAP transport (CDC WSDL urn:cdc:iisb:2011, SOAP 1.2)', () => {
     assert.ok(list.some((m) => m.transport === 'soap'));
   });
 
+  it('also answers the 2014 CDC WSDL (urn:cdc:iisb:2014) served at ?wsdl=2014', async () => {
+    const c14 = await soap.createClientAsync(`${url}?wsdl=2014`, { forceSoap12Headers: true });
+    c14.setEndpoint(url);
+    const [echo] = (await c14.ConnectivityTestAsync({ EchoBack: 'hi 2014' })) as [{ EchoBack: string }];
+    assert.equal(echo.EchoBack, 'hi 2014');
+    const controlId = `S14${Date.now()}`;
+    const [res] = (await c14.SubmitSingleMessageAsync({
+      Username: sender.username,
+      Password: sender.password,
+      FacilityID: sender.facilityId,
+      Hl7Message: buildVxu({ facilityId: sender.facilityId, controlId }),
+    })) as [{ Hl7Message: string }];
+    assert.match(res.Hl7Message, new RegExp(`\\rMSA\\|AA\\|${controlId}`));
+    await assert.rejects(
+      c14.SubmitSingleMessageAsync({ Username: sender.username, Password: 'nope-nope', FacilityID: sender.facilityId, Hl7Message: 'MSH|^~\\&|' }),
+      (err) => faultElement(err) === 'SecurityFault',
+    );
+    const big = 'MSH|^~\\&|' + 'x'.repeat(TEST_MAX_BYTES);
+    await assert.rejects(c14.SubmitSingleMessageAsync({ Username: sender.username, Password: sender.password, FacilityID: sender.facilityId, Hl7Message: big }), (err) => {
+      const detail = (err as SoapError).root?.Envelope?.Body?.Fault?.Detail as { MessageTooLargeFault?: { MaxSize?: unknown } } | undefined;
+      return Number(detail?.MessageTooLargeFault?.MaxSize) === TEST_MAX_BYTES;
+    });
+  });
+
   it('answers SOAP 1.1 (text/xml) in kind', async () => {
     const { app } = await hl7Registry();
     const body = `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><connectivityTest xmlns="urn:cdc:iisb:2011"><echoBack>hello</echoBack></connectivityTest></s:Body></s:Envelope>`;

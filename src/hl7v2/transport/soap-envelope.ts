@@ -9,8 +9,11 @@ import { XMLParser } from 'fast-xml-parser';
 /** SOAP version, from the request's content type. */
 export type SoapVersion = '1.1' | '1.2';
 
-/** Namespace of the CDC 2011 WSDL. */
-export const CDC_NS = 'urn:cdc:iisb:2011';
+/** Which CDC WSDL a request follows: 2011 (`submitSingleMessage`, the one served by default) or 2014 (`SubmitSingleMessageRequest`). */
+export type CdcDialect = '2011' | '2014';
+
+/** Namespace of each CDC WSDL. */
+export const CDC_NS: Record<CdcDialect, string> = { '2011': 'urn:cdc:iisb:2011', '2014': 'urn:cdc:iisb:2014' };
 const ENV_NS: Record<SoapVersion, string> = {
   '1.1': 'http://schemas.xmlsoap.org/soap/envelope/',
   '1.2': 'http://www.w3.org/2003/05/soap-envelope',
@@ -35,6 +38,8 @@ export class SoapFault extends Error {
     readonly kind: SoapFaultKind,
     readonly reason: string,
     readonly detail = '',
+    /** For MessageTooLargeFault: the size and the limit (the 2014 schema carries them as elements). */
+    readonly sizes?: { size: number; maxSize: number },
   ) {
     super(reason);
   }
@@ -115,14 +120,17 @@ function envelope(v: SoapVersion, body: string): string {
 }
 
 /**
- * Builds a response whose body element holds one `return` child (document/literal, CDC 2011 schema).
+ * Builds a response whose body element holds one text child (document/literal): `return` in the 2011 schema,
+ * `Hl7Message` or `EchoBack` in the 2014 one.
  * @param v - SOAP version.
- * @param element - the response element (`submitSingleMessageResponse`, `connectivityTestResponse`).
- * @param value - the text of `return`.
+ * @param dialect - the CDC schema.
+ * @param element - the response element (`submitSingleMessageResponse`, `SubmitSingleMessageResponse`…).
+ * @param child - the child element holding the value.
+ * @param value - the text.
  * @returns the envelope.
  */
-export function buildSoapResponse(v: SoapVersion, element: string, value: string): string {
-  return envelope(v, `<${element} xmlns="${CDC_NS}"><return>${escapeXml(value)}</return></${element}>`);
+export function buildSoapResponse(v: SoapVersion, dialect: CdcDialect, element: string, child: string, value: string): string {
+  return envelope(v, `<${element} xmlns="${CDC_NS[dialect]}"><${child}>${escapeXml(value)}</${child}></${element}>`);
 }
 
 /** Numeric codes carried in the fault detail's `Code` (the 2011 schema types it as an integer). */
@@ -130,26 +138,38 @@ const FAULT_CODE: Record<SoapFaultKind, number> = { SecurityFault: 10, MessageTo
 /** Element of each fault in the 2011 schema (UnknownFault is the element `fault`). */
 const FAULT_ELEMENT: Record<SoapFaultKind, string> = { SecurityFault: 'SecurityFault', MessageTooLargeFault: 'MessageTooLargeFault', UnsupportedOperationFault: 'UnsupportedOperationFault', UnknownFault: 'fault' };
 
+function faultDetail(f: SoapFault, dialect: CdcDialect): string {
+  if (dialect === '2014') {
+    // The 2014 schema has no element for unknown faults; its MessageTooLargeFault carries Size and MaxSize.
+    if (f.kind === 'UnknownFault') return '';
+    const ns = CDC_NS['2014'];
+    if (f.kind === 'MessageTooLargeFault') return `<MessageTooLargeFault xmlns="${ns}"><Size>${f.sizes?.size ?? 0}</Size><MaxSize>${f.sizes?.maxSize ?? 0}</MaxSize></MessageTooLargeFault>`;
+    return `<${f.kind} xmlns="${ns}"/>`;
+  }
+  const el = FAULT_ELEMENT[f.kind];
+  return `<${el} xmlns="${CDC_NS['2011']}"><Code>${FAULT_CODE[f.kind]}</Code><Reason>${escapeXml(f.kind)}</Reason><Detail>${escapeXml(f.reason + (f.detail ? `: ${f.detail}` : ''))}</Detail></${el}>`;
+}
+
 /**
  * Builds a fault envelope with the WSDL's fault element in the detail (SOAP 1.2 Part 1 §5.4; SOAP 1.1 §4.4).
  * @param v - SOAP version.
  * @param f - the fault.
+ * @param dialect - the CDC schema of the request.
  * @returns the HTTP status (SOAP 1.2 HTTP binding: 400 for Sender faults, 500 otherwise; SOAP 1.1: 500) and the envelope.
  */
-export function buildSoapFault(v: SoapVersion, f: SoapFault): { status: number; body: string } {
+export function buildSoapFault(v: SoapVersion, f: SoapFault, dialect: CdcDialect = '2011'): { status: number; body: string } {
   const sender = f.kind !== 'UnknownFault';
-  const el = FAULT_ELEMENT[f.kind];
-  const detail = `<${el} xmlns="${CDC_NS}"><Code>${FAULT_CODE[f.kind]}</Code><Reason>${escapeXml(f.kind)}</Reason><Detail>${escapeXml(f.reason + (f.detail ? `: ${f.detail}` : ''))}</Detail></${el}>`;
+  const detail = faultDetail(f, dialect);
   if (v === '1.1') {
     const code = sender ? 'soap:Client' : 'soap:Server';
-    return { status: 500, body: envelope(v, `<soap:Fault><faultcode>${code}</faultcode><faultstring>${escapeXml(f.reason)}</faultstring><detail>${detail}</detail></soap:Fault>`) };
+    return { status: 500, body: envelope(v, `<soap:Fault><faultcode>${code}</faultcode><faultstring>${escapeXml(f.reason)}</faultstring>${detail ? `<detail>${detail}</detail>` : ''}</soap:Fault>`) };
   }
   const code = sender ? 'soap:Sender' : 'soap:Receiver';
   return {
     status: sender ? 400 : 500,
     body: envelope(
       v,
-      `<soap:Fault><soap:Code><soap:Value>${code}</soap:Value></soap:Code><soap:Reason><soap:Text xml:lang="en">${escapeXml(f.reason)}</soap:Text></soap:Reason><soap:Detail>${detail}</soap:Detail></soap:Fault>`,
+      `<soap:Fault><soap:Code><soap:Value>${code}</soap:Value></soap:Code><soap:Reason><soap:Text xml:lang="en">${escapeXml(f.reason)}</soap:Text></soap:Reason>${detail ? `<soap:Detail>${detail}</soap:Detail>` : ''}</soap:Fault>`,
     ),
   };
 }
