@@ -104,6 +104,17 @@ describe('message pipeline', () => {
     assert.deepEqual(errors, [m?.id]);
   });
 
+  it('hands the processor CR-separated segments whatever the line endings, and stores the text as received', async () => {
+    const { hl7 } = await hl7Registry();
+    let seen = '';
+    const handle = createHl7Pipeline({ store: hl7.messages, processor: async (m) => ((seen = m.raw), 'MSH|^~\\&\rMSA|AA|x\r') });
+    const remoteAddress = unique('addr');
+    await handle({ raw: 'MSH|^~\\&|a\r\nPID|1\nPV1|1', transport: 'http', receivedAt: new Date(), remoteAddress });
+    assert.equal(seen, 'MSH|^~\\&|a\rPID|1\rPV1|1');
+    const m = (await hl7.messages.search({ count: 20 })).find((x) => x.remoteAddress === remoteAddress);
+    assert.equal((await hl7.messages.get(m?.id ?? ''))?.raw, 'MSH|^~\\&|a\r\nPID|1\nPV1|1');
+  });
+
   it('stores input with NUL bytes (PostgreSQL text cannot hold them)', async () => {
     const { hl7 } = await hl7Registry();
     const handle = createHl7Pipeline({ store: hl7.messages, processor: async () => 'MSH|^~\\&\rMSA|AR|\r' });

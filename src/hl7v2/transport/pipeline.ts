@@ -13,7 +13,7 @@ export interface PipelineDeps {
 
 /**
  * Wraps a processor with the message log: save the message as received (before anything can fail, CDC IG: no
- * message is ever dropped), run the processor, save the reply with its MSA-1, ERR codes and touched resources, and
+ * message is ever dropped), run the processor on the text with segments separated by CR only, save the reply with its MSA-1, ERR codes and touched resources, and
  * return the reply. When the processor throws, the message is marked failed and answered with an AR ACK carrying
  * ERR-3 = 207 (application internal error), so the sender always gets an acknowledgement.
  * @param deps - the log, the processor and an error hook.
@@ -31,7 +31,8 @@ export function createHl7Pipeline(deps: PipelineDeps): Hl7Handler {
       return buildAck({ ...(header ? { header } : {}), code: 'AR', error: { code: HL7_ERROR.internal, text: 'Message could not be stored; please resend later' } });
     }
     try {
-      const result = await deps.processor(msg);
+      // SOAP (XML end-of-line normalisation) and HTTP clients often turn CR into LF or CRLF: the processor gets CR.
+      const result = await deps.processor({ ...msg, raw: msg.raw.replace(/\r\n|\n/g, '\r') });
       const reply = typeof result === 'string' ? result : result.reply;
       const touched = typeof result === 'string' ? [] : (result.touched ?? []);
       const { ackCode, errorCodes } = readAckSummary(reply);

@@ -15,7 +15,7 @@ export interface Hl7Sender {
 
 /** One inbound HL7 v2 message as the transport received it. */
 export interface InboundMessage {
-  /** The ER7 text (segments separated by CR; transports may deliver LF or CRLF, processors must accept all). */
+  /** The ER7 text; the pipeline hands the processor segments separated by CR only (LF and CRLF normalised). */
   raw: string;
   transport: 'soap' | 'mllp' | 'http';
   /** The authenticated or identified sender; absent when the transport could not identify one. */
