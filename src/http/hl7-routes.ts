@@ -121,7 +121,8 @@ export async function registerHl7(app: FastifyInstance, deps: Hl7Deps): Promise<
       return reply.status(r.status).type(r.contentType).send(r.body);
     });
 
-    // HTTP: the body is one ER7 message; the sender is the organization of the bearer token.
+    // HTTP: the body is one ER7 message; the sender is the organization of the bearer token. A registered MSH-4 must
+    // belong to that organization (else AR, logged); an unregistered MSH-4 is taken as a facility of the caller.
     scope.post('/hl7/v2', { bodyLimit: max }, async (request, reply) => {
       const caller = await deps.authenticate(request);
       if (!caller) return reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'A backend-services bearer token is required' });
