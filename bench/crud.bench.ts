@@ -70,7 +70,7 @@ async function dropPostgres(url: string): Promise<void> {
 }
 
 async function benchOne(label: string, env: Record<string, string>): Promise<void> {
-  const config = loadConfig({ ...env, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false', PORT: '0' });
+  const config = loadConfig({ ...env, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false', PORT: '0', MLLP_ENABLED: 'false' });
   const registry = await buildApp(config);
   // A real token of the registry's own authorization server (looked up on every request, as in production).
   const token = await mintAccessToken(registry, { role: 'state-admin', scopes: ['user/*.cruds'] });

@@ -1,5 +1,6 @@
 import { runCrudBench } from './crud.bench.ts';
 import { runForecastBench } from './forecast.bench.ts';
+import { runHl7Bench } from './hl7.bench.ts';
 import { runSearchScaleBench } from './search-scale.bench.ts';
 
 /**
@@ -10,10 +11,11 @@ const SUITES: Record<string, () => Promise<void>> = {
   crud: runCrudBench,
   'search-scale': runSearchScaleBench,
   forecast: runForecastBench,
+  hl7: runHl7Bench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const names = wanted.length ? wanted : ['crud', 'forecast'];
+const names = wanted.length ? wanted : ['crud', 'forecast', 'hl7'];
 console.log(`machine: ${(await import('node:os')).cpus().length} cores, ${(await import('node:os')).cpus()[0]?.model}; node ${process.version}`);
 for (const name of names) {
   const suite = SUITES[name];

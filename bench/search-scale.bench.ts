@@ -110,7 +110,7 @@ export async function runSearchScaleBench(): Promise<void> {
   }
   const samples = await samplePatients(url);
   const pick = (): Sample => samples[Math.floor(Math.random() * samples.length)] as Sample;
-  const registry = await buildApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false' }));
+  const registry = await buildApp(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false', MLLP_ENABLED: 'false' }));
   // A real token of the registry's own authorization server (looked up on every request, as in production).
   const token = await mintAccessToken(registry, { role: 'state-admin', scopes: ['user/*.cruds'] });
   useBearer(token);

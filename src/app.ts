@@ -5,6 +5,8 @@ import { registerBodyParsers } from './http/content-negotiation.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { fhirRoutes } from './http/fhir-routes.ts';
 import type { TokenVerifier } from './http/authenticate.ts';
+import { registerHl7, type Hl7Deps, type Hl7Runtime } from './http/hl7-routes.ts';
+import { basicProcessor } from './hl7v2/transport/basic-processor.ts';
 import { createCore, type Core } from './core.ts';
 import { createAuthServer, type AuthServer } from './auth/auth-server.ts';
 import { registerAuthRoutes } from './auth/http/routes.ts';
@@ -25,6 +27,8 @@ export interface Registry {
   auth: AuthServer;
   /** Secret of `POST /admin/cli` (embedded database only; main.ts publishes it in DATA_DIR/admin.json). */
   adminSecret?: string;
+  /** HL7 v2 message log, senders and pipeline. */
+  hl7: Hl7Runtime;
   /** Closes the app and the database. */
   close(): Promise<void>;
 }
@@ -36,6 +40,11 @@ export interface BuildOptions {
   validator?: ResourceValidator;
   /** Verifies access tokens (tests pass their own issuer's verifier). */
   verifyToken?: TokenVerifier;
+  /**
+   * HL7 v2 wiring. Until the real ones are plugged in: the processor is `basicProcessor` (ACK only, stores nothing),
+   * `POST /hl7/v2` refuses every caller (401) and the message tools refuse every caller (403).
+   */
+  hl7?: Partial<Pick<Hl7Deps, 'processor' | 'authenticate' | 'requireAdmin'>>;
 }
 
 /**
@@ -69,6 +78,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Authorization is on unless AUTH_DISABLED (loopback only): every FHIR request needs a token this server issued.
   const verifyToken: TokenVerifier | undefined = config.authDisabled ? undefined : (options.verifyToken ?? ((token) => auth.verifyAccessToken(token)));
   await app.register(fhirRoutes, { services, repo, verifyToken });
+  const hl7 = await registerHl7(app, {
+    core,
+    config,
+    processor: options.hl7?.processor ?? basicProcessor,
+    authenticate: options.hl7?.authenticate ?? (async () => null),
+    requireAdmin: options.hl7?.requireAdmin ?? (async () => false),
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
   core.forecastWorker?.start();
   return {
@@ -79,6 +95,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     core,
     auth,
     ...(adminSecret ? { adminSecret } : {}),
+    hl7,
     async close() {
       await app.close();
       await auth.close();

@@ -28,6 +28,14 @@ export interface Config {
   authIssuer: string;
   /** Upstream OpenID Connect identity provider for staff sign-in (UPSTREAM_OIDC_*), when configured. */
   upstreamOidc?: UpstreamOidcConfig;
+  /** Start the HL7 v2 MLLP listener when the HTTP server listens (`MLLP_ENABLED`, default true). */
+  mllpEnabled: boolean;
+  /** TCP port of the MLLP listener (`MLLP_PORT`, default 2575; 0 picks a free port). */
+  mllpPort: number;
+  /** Interface the MLLP listener binds to (`MLLP_HOST`, default the HTTP host). */
+  mllpHost: string;
+  /** Largest accepted HL7 v2 message in bytes on every transport (`HL7_MAX_MESSAGE_BYTES`, default 1 MiB). */
+  hl7MaxMessageBytes: number;
 }
 
 /** An upstream OpenID Connect identity provider that staff may sign in with. */
@@ -124,6 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const bodyLimit = env.BODY_LIMIT ? parseInteger('BODY_LIMIT', env.BODY_LIMIT, 1024, 1024 ** 3) : 16 * 1024 * 1024;
   const seedDemoData = env.SEED_DEMO_DATA ? parseBoolean('SEED_DEMO_DATA', env.SEED_DEMO_DATA) : true;
   const upstreamOidc = parseUpstreamOidc(env);
+  const mllpEnabled = env.MLLP_ENABLED ? parseBoolean('MLLP_ENABLED', env.MLLP_ENABLED) : true;
+  const mllpPort = env.MLLP_PORT ? parseInteger('MLLP_PORT', env.MLLP_PORT, 0, 65535) : 2575;
+  const hl7MaxMessageBytes = env.HL7_MAX_MESSAGE_BYTES ? parseInteger('HL7_MAX_MESSAGE_BYTES', env.HL7_MAX_MESSAGE_BYTES, 1024, 64 * 1024 ** 2) : 1024 ** 2;
   return {
     port,
     host,
@@ -136,5 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authDisabled: parseAuthDisabled(env, host),
     authIssuer: `${baseUrl}/auth`,
     ...(upstreamOidc ? { upstreamOidc } : {}),
+    mllpEnabled,
+    mllpPort,
+    mllpHost: env.MLLP_HOST?.trim() || host,
+    hl7MaxMessageBytes,
   };
 }

@@ -27,6 +27,15 @@ async function main(): Promise<void> {
     writeAdminEndpoint(config.dataDir, { port: address.port, secret: adminSecret, pid: process.pid });
   }
   console.log(`Open IIS is running. FHIR base URL: ${config.baseUrl}/fhir`);
+  let mllp;
+  try {
+    mllp = await registry.hl7.mllpStarted();
+  } catch (err) {
+    console.error(`MLLP listener could not start on port ${config.mllpPort}: ${err instanceof Error ? err.message : String(err)}`);
+    await registry.close();
+    process.exit(1);
+  }
+  console.log(`HL7 v2: SOAP at ${config.baseUrl}/hl7/soap (WSDL ?wsdl), HTTP at ${config.baseUrl}/hl7/v2${mllp ? `, MLLP on port ${mllp.port}` : ''}`);
   console.log(`Database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`);
   const stop = async (signal: string): Promise<void> => {
     registry.app.log.info({ signal }, 'shutting down');

@@ -9,6 +9,7 @@ import { reindexResources } from '../store/reindex.ts';
 import { adminUsage, findAdminCommand } from './admin-registry.ts';
 import { runAdminFromCli } from './admin-client.ts';
 import '../auth/admin/index.ts';
+import './sender-admin.ts';
 
 const usage = (): string => `Usage: npm run cli -- <command> [options]
 

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Core } from '../core.ts';
 import { runAdminCommand } from '../cli/admin-registry.ts';
 import '../auth/admin/index.ts';
+import '../cli/sender-admin.ts';
 
 function isLoopback(address: string | undefined): boolean {
   return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));

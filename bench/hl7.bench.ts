@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../src/app.ts';
+import { runSenderCommand } from '../src/cli/sender-commands.ts';
+import { loadConfig } from '../src/config.ts';
+import { escapeXml } from '../src/hl7v2/transport/soap-envelope.ts';
+import { buildVxu } from '../test/helpers/hl7-samples.ts';
+import { MllpTestClient } from '../test/helpers/mllp-client.ts';
+import { printResults, runLoad, type LoadResult } from './lib/load.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 8;
+const FACILITY = 'BENCHFAC';
+const USER = 'bench-sender';
+const PASSWORD = 'bench-password-1';
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0) : 0;
+}
+
+/** VXUs over MLLP: each connection sends one message, waits for its ACK, and repeats. */
+async function loadMllp(port: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const until = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      const c = await MllpTestClient.connect(port);
+      while (Date.now() < until) {
+        const t = performance.now();
+        const reply = await c.send(buildVxu({ facilityId: FACILITY }));
+        latencies.push(performance.now() - t);
+        if (!/\rMSA\|AA\|/.test(reply)) errors += 1;
+      }
+      await c.close();
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    name: `MLLP VXU, ${CONNECTIONS} connections`,
+    requests: latencies.length,
+    rps: latencies.length / SECONDS,
+    p50: Math.round(percentile(latencies, 50)),
+    p99: Math.round(percentile(latencies, 99)),
+    errors,
+    non2xx: 0,
+  };
+}
+
+function soapEnvelope(): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body><submitSingleMessage xmlns="urn:cdc:iisb:2011"><username>${USER}</username><password>${PASSWORD}</password><facilityID>${FACILITY}</facilityID><hl7Message>${escapeXml(buildVxu({ facilityId: FACILITY }))}</hl7Message></submitSingleMessage></soap:Body></soap:Envelope>`;
+}
+
+async function benchOne(label: string, env: Record<string, string>): Promise<void> {
+  const config = loadConfig({ ...env, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false', PORT: '0', MLLP_ENABLED: 'true', MLLP_PORT: '0', MLLP_HOST: '127.0.0.1' });
+  const registry = await buildApp(config, {
+    hl7: { authenticate: async (req) => (req.headers.authorization === 'Bearer bench' ? { organizationId: 'bench-org', clientId: 'bench-client' } : null) },
+  });
+  await runSenderCommand(registry.core, ['add', '--facility-id', FACILITY, '--name', 'Bench clinic', '--username', USER, '--password-stdin'], PASSWORD);
+  const address = await registry.app.listen({ port: 0, host: '127.0.0.1' });
+  const mllp = await registry.hl7.mllpStarted();
+  if (!mllp) throw new Error('MLLP did not start');
+  const rows: LoadResult[] = [];
+  rows.push(await loadMllp(mllp.port));
+  rows.push(
+    await runLoad({
+      name: `SOAP submitSingleMessage, ${CONNECTIONS} conn`,
+      url: address,
+      method: 'POST',
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      headers: { 'content-type': 'application/soap+xml; charset=utf-8' },
+      next: () => ({ path: '/hl7/soap', body: soapEnvelope() }),
+    }),
+  );
+  rows.push(
+    await runLoad({
+      name: `HTTP POST /hl7/v2, ${CONNECTIONS} conn`,
+      url: address,
+      method: 'POST',
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      headers: { 'content-type': 'x-application/hl7-v2+er7', authorization: 'Bearer bench' },
+      next: () => ({ path: '/hl7/v2', body: buildVxu({ facilityId: FACILITY }) }),
+    }),
+  );
+  const logged = await registry.db.query<{ n: string }>('SELECT count(*) AS n FROM hl7_message');
+  printResults(`HL7 v2 VXU/s on ${label} (${SECONDS}s each; buildApp's default processor; ${logged[0]?.n} messages logged)`, rows);
+  await registry.close();
+}
+
+/**
+ * Benchmarks VXU throughput through the three HL7 v2 transports (MLLP, SOAP, HTTP) with the message log, on PGlite
+ * and, when BENCH_DATABASE_URL is set, on PostgreSQL. With the basic processor wired this measures the transports and
+ * the log alone; once the real processor is wired it measures end-to-end VXU ingestion.
+ */
+export async function runHl7Bench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'iis-bench-hl7-'));
+  try {
+    await benchOne('PGlite (embedded)', { DATA_DIR: dir });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (process.env.BENCH_DATABASE_URL) await benchOne('PostgreSQL', { DATABASE_URL: process.env.BENCH_DATABASE_URL });
+}

@@ -1,0 +1,132 @@
+import { createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { Db } from './db.ts';
+
+/** A registered HL7 v2 sender as stored (without its password hash). */
+export interface Hl7SenderRow {
+  facilityId: string;
+  organizationId: string;
+  name: string;
+  username: string;
+  created: Date;
+}
+
+/** scrypt cost: N=2^15, r=8 needs 32 MiB; maxmem leaves room above 128·N·r (Node's 32 MiB default is too tight). */
+const SCRYPT: ScryptOptions = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const KEY_LENGTH = 32;
+
+function scryptAsync(password: string, salt: Buffer, o: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => scrypt(password, salt, KEY_LENGTH, o, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
+/**
+ * Hashes a password with scrypt (memory-hard, RFC 7914) and a random salt.
+ * @param password - the clear password.
+ * @returns `scrypt$N$r$p$salt$key`, base64url parts.
+ */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptAsync(password, salt, SCRYPT);
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+/**
+ * Checks a password against a hash from {@link hashPassword}, in constant time.
+ * @param password - the clear password.
+ * @param stored - the stored hash.
+ * @returns true when they match.
+ */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [alg, n, r, p, salt, key] = stored.split('$');
+  if (alg !== 'scrypt' || !salt || !key) return false;
+  const expected = Buffer.from(key, 'base64url');
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem });
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+interface SenderDbRow {
+  facility_id: string;
+  organization_id: string;
+  name: string;
+  username: string;
+  password_hash: string;
+  created: Date;
+}
+
+function toSender(r: SenderDbRow): Hl7SenderRow {
+  return { facilityId: r.facility_id, organizationId: r.organization_id, name: r.name, username: r.username, created: new Date(r.created) };
+}
+
+/** The registered HL7 v2 senders (CDC IG transport: username, password and facilityID of SubmitSingleMessage). */
+export class Hl7SenderStore {
+  /** Fixed hash compared against when the username is unknown, so timing does not reveal which usernames exist. */
+  private dummyHash?: Promise<string>;
+
+  /**
+   * Recently verified credentials (keyed by an HMAC under a per-process key, never the password), so a sender posting
+   * thousands of SOAP messages does not pay a memory-hard hash on each. Only a speed-up: any node can verify alone.
+   */
+  private readonly verified = new Map<string, number>();
+  private readonly cacheKey = randomBytes(32);
+
+  /** @param db - the database. */
+  constructor(private readonly db: Db) {}
+
+  private async checkPassword(username: string, password: string, hash: string): Promise<boolean> {
+    const key = createHmac('sha256', this.cacheKey).update(`${username}\0${password}\0${hash}`).digest('base64url');
+    const until = this.verified.get(key);
+    if (until && until > Date.now()) return true;
+    if (!(await verifyPassword(password, hash))) return false;
+    if (this.verified.size > 1000) this.verified.clear();
+    this.verified.set(key, Date.now() + 5 * 60_000);
+    return true;
+  }
+
+  /**
+   * Registers a sender.
+   * @param s - facility id, organization id, name, username and clear password.
+   * @returns the stored sender.
+   * @throws when the facility id or the username is already registered.
+   */
+  async add(s: { facilityId: string; organizationId: string; name: string; username: string; password: string }): Promise<Hl7SenderRow> {
+    const hash = await hashPassword(s.password);
+    const rows = await this.db.query<SenderDbRow>(
+      `INSERT INTO hl7_sender (facility_id, organization_id, name, username, password_hash) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING *`,
+      [s.facilityId, s.organizationId, s.name, s.username, hash],
+    );
+    if (!rows[0]) throw new Error(`a sender with facility id "${s.facilityId}" or username "${s.username}" is already registered`);
+    return toSender(rows[0]);
+  }
+
+  /** @returns every registered sender, by facility id. */
+  async list(): Promise<Hl7SenderRow[]> {
+    return (await this.db.query<SenderDbRow>('SELECT * FROM hl7_sender ORDER BY facility_id')).map(toSender);
+  }
+
+  /**
+   * @param facilityId - MSH-4.1 or SOAP facilityID.
+   * @returns the sender registered with that facility id.
+   */
+  async byFacility(facilityId: string): Promise<Hl7SenderRow | undefined> {
+    const rows = await this.db.query<SenderDbRow>('SELECT * FROM hl7_sender WHERE facility_id = $1', [facilityId]);
+    return rows[0] ? toSender(rows[0]) : undefined;
+  }
+
+  /**
+   * Authenticates a SOAP sender: the password must match the username, and the facility id, when given, must be the
+   * one registered for that username.
+   * @param username - SubmitSingleMessage username.
+   * @param password - SubmitSingleMessage password.
+   * @param facilityId - SubmitSingleMessage facilityID (optional in the WSDL).
+   * @returns the sender, or undefined when the credentials or the facility do not match.
+   */
+  async authenticate(username: string, password: string, facilityId?: string): Promise<Hl7SenderRow | undefined> {
+    const rows = await this.db.query<SenderDbRow>('SELECT * FROM hl7_sender WHERE username = $1', [username]);
+    const row = rows[0];
+    this.dummyHash ??= hashPassword('not-a-real-password');
+    const ok = row ? await this.checkPassword(username, password, row.password_hash) : await verifyPassword(password, await this.dummyHash);
+    if (!row || !ok) return undefined;
+    if (facilityId && facilityId !== row.facility_id) return undefined;
+    return toSender(row);
+  }
+}

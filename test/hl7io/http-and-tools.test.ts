@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { buildVxu } from '../helpers/hl7-samples.ts';
+import { unique } from '../helpers/builders.ts';
+import { hl7Registry, registerTestSender, type TestSender } from './hl7-app.ts';
+
+after(async () => (await hl7Registry()).close());
+
+async function post(body: string, headers: Record<string, string>): Promise<{ status: number; body: string; type: string }> {
+  const { app } = await hl7Registry();
+  const res = await app.inject({ method: 'POST', url: '/hl7/v2', headers, payload: body });
+  return { status: res.statusCode, body: res.body, type: String(res.headers['content-type']) };
+}
+
+async function getJson(url: string, auth = 'Bearer admin'): Promise<{ status: number; body: Record<string, unknown> }> {
+  const { app } = await hl7Registry();
+  const res = await app.inject({ method: 'GET', url, headers: auth ? { authorization: auth } : {} });
+  return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, unknown> };
+}
+
+describe('POST /hl7/v2', () => {
+  let sender: TestSender;
+  before(async () => {
+    sender = await registerTestSender();
+  });
+
+  it('refuses a request without a bearer token (401)', async () => {
+    const res = await post(buildVxu({ facilityId: sender.facilityId }), { 'content-type': 'x-application/hl7-v2+er7' });
+    assert.equal(res.status, 401);
+  });
+
+  it('answers the ACK in the request content type, for ER7 and text/plain bodies', async () => {
+    for (const ct of ['x-application/hl7-v2+er7', 'text/plain']) {
+      const controlId = unique('H');
+      const res = await post(buildVxu({ facilityId: sender.facilityId, controlId }), { 'content-type': ct, authorization: `Bearer org:${sender.organizationId}` });
+      assert.equal(res.status, 200);
+      assert.ok(res.type.startsWith(ct), res.type);
+      assert.match(res.body, new RegExp(`\\rMSA\\|AA\\|${controlId}`));
+    }
+  });
+
+  it('refuses, with an AR ACK, a message whose MSH-4 is a facility of another organization', async () => {
+    const res = await post(buildVxu({ facilityId: sender.facilityId }), { 'content-type': 'x-application/hl7-v2+er7', authorization: 'Bearer org:someone-else' });
+    assert.equal(res.status, 200);
+    assert.match(res.body, /\rMSA\|AR\|/);
+  });
+
+  it('answers garbage with an AR ACK and logs it', async () => {
+    const { hl7 } = await hl7Registry();
+    const org = unique('org');
+    const res = await post('\u0000\u0001 definitely not HL7', { 'content-type': 'text/plain', authorization: `Bearer org:${org}` });
+    assert.equal(res.status, 200);
+    assert.match(res.body, /\rMSA\|AR\|/);
+    const logged = await hl7.messages.search({ sender: `client-${org}` });
+    assert.equal(logged.length, 1);
+    assert.equal(logged[0]?.transport, 'http');
+    assert.equal((await hl7.messages.get(logged[0]?.id ?? ''))?.raw.includes('definitely not HL7'), true);
+  });
+});
+
+describe('message tools API', () => {
+  let sender: TestSender;
+  const from = new Date(Date.now() - 1000).toISOString();
+  before(async () => {
+    sender = await registerTestSender();
+    const auth = { authorization: `Bearer org:${sender.organizationId}`, 'content-type': 'x-application/hl7-v2+er7' };
+    await post(buildVxu({ facilityId: sender.facilityId, controlId: 'TOOLS-1' }), auth);
+    await post(buildVxu({ facilityId: sender.facilityId, controlId: 'TOOLS-2' }), auth);
+    await post(buildVxu({ facilityId: sender.facilityId, controlId: '' }), auth);
+  });
+
+  it('is for administrators only', async () => {
+    assert.equal((await getJson('/hl7/messages', 'Bearer org:x')).status, 403);
+    assert.equal((await getJson('/hl7/messages/report', '')).status, 403);
+  });
+
+  it('lists messages by sender, type and ACK code, without bodies', async () => {
+    const all = await getJson(`/hl7/messages?sender=${sender.facilityId}`);
+    assert.equal(all.status, 200);
+    const items = all.body.items as Record<string, unknown>[];
+    assert.equal(items.length, 3);
+    assert.equal(items[0]?.raw, undefined);
+    const ar = await getJson(`/hl7/messages?sender=${sender.facilityId}&ack=AR`);
+    assert.equal((ar.body.items as unknown[]).length, 1);
+    const vxu = await getJson(`/hl7/messages?sender=${sender.facilityId}&type=VXU^V04&_count=2`);
+    assert.equal((vxu.body.items as unknown[]).length, 2);
+    const qbp = await getJson(`/hl7/messages?sender=${sender.facilityId}&type=QBP`);
+    assert.equal((qbp.body.items as unknown[]).length, 0);
+    const later = await getJson(`/hl7/messages?sender=${sender.facilityId}&from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    assert.equal((later.body.items as unknown[]).length, 0);
+    const paged = await getJson(`/hl7/messages?sender=${sender.facilityId}&_count=2&_offset=2`);
+    assert.equal((paged.body.items as unknown[]).length, 1);
+  });
+
+  it('returns one message with its raw text and reply', async () => {
+    const list = await getJson(`/hl7/messages?sender=${sender.facilityId}&ack=AA`);
+    const id = (list.body.items as { id: string }[])[0]?.id;
+    const one = await getJson(`/hl7/messages/${id}`);
+    assert.equal(one.status, 200);
+    assert.match(String(one.body.raw), /^MSH\|/);
+    assert.match(String(one.body.reply), /MSA\|AA\|TOOLS-/);
+    assert.equal((await getJson('/hl7/messages/no-such-id')).status, 404);
+  });
+
+  it('reports counts by sender, profile and ACK code, and by error code', async () => {
+    const res = await getJson(`/hl7/messages/report?from=${encodeURIComponent(from)}&sender=${sender.facilityId}`);
+    assert.equal(res.status, 200);
+    const rows = res.body.bySender as { sender: string; profile: string; ackCode: string; count: number }[];
+    assert.deepEqual(
+      rows.map((r) => [r.sender, r.profile, r.ackCode, r.count]),
+      [
+        [sender.facilityId, 'Z22', 'AA', 2],
+        [sender.facilityId, 'Z22', 'AR', 1],
+      ],
+    );
+    assert.deepEqual(res.body.byErrorCode, [{ code: '101', count: 1 }]);
+  });
+
+  it('rejects bad query values with 400', async () => {
+    assert.equal((await getJson('/hl7/messages?from=yesterday')).status, 400);
+    assert.equal((await getJson('/hl7/messages?_count=-1')).status, 400);
+  });
+});
