@@ -4,9 +4,10 @@ import type { Config } from './config.ts';
 import { registerBodyParsers } from './http/content-negotiation.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { fhirRoutes } from './http/fhir-routes.ts';
-import type { TokenVerifier } from './http/authenticate.ts';
+import { DEVELOPER_CLAIMS, type TokenVerifier } from './http/authenticate.ts';
 import { registerHl7, type Hl7Deps, type Hl7Runtime } from './http/hl7-routes.ts';
-import { basicProcessor } from './hl7v2/transport/basic-processor.ts';
+import { hl7Admin, hl7Sender } from './http/hl7-auth.ts';
+import { createRegistryHl7Processor } from './registry/hl7/registry-processor.ts';
 import { createCore, type Core } from './core.ts';
 import { createAuthServer, type AuthServer } from './auth/auth-server.ts';
 import { registerAuthRoutes } from './auth/http/routes.ts';
@@ -41,8 +42,8 @@ export interface BuildOptions {
   /** Verifies access tokens (tests pass their own issuer's verifier). */
   verifyToken?: TokenVerifier;
   /**
-   * HL7 v2 wiring. Until the real ones are plugged in: the processor is `basicProcessor` (ACK only, stores nothing),
-   * `POST /hl7/v2` refuses every caller (401) and the message tools refuse every caller (403).
+   * HL7 v2 wiring overrides (tests). By default: the registry's processor (VXU intake, QBP answers),
+   * `POST /hl7/v2` for backend `ehr-system` tokens, and the message tools for `state-admin` tokens.
    */
   hl7?: Partial<Pick<Hl7Deps, 'processor' | 'authenticate' | 'requireAdmin'>>;
 }
@@ -81,9 +82,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const hl7 = await registerHl7(app, {
     core,
     config,
-    processor: options.hl7?.processor ?? basicProcessor,
-    authenticate: options.hl7?.authenticate ?? (async () => null),
-    requireAdmin: options.hl7?.requireAdmin ?? (async () => false),
+    processor: options.hl7?.processor ?? (await createRegistryHl7Processor(services, repo)),
+    authenticate: options.hl7?.authenticate ?? hl7Sender(verifyToken ?? (async () => DEVELOPER_CLAIMS)),
+    requireAdmin: options.hl7?.requireAdmin ?? hl7Admin(verifyToken ?? (async () => DEVELOPER_CLAIMS)),
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   core.forecastWorker?.start();
