@@ -71,7 +71,7 @@ describe('CLI user and client commands (PGlite)', () => {
 
   it('are forwarded to a running server on the same embedded database', async () => {
     const port = await freePort();
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { ...env, PORT: String(port), BASE_URL: `http://127.0.0.1:${port}` }, stdio: 'ignore' });
+    server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { ...env, PORT: String(port), BASE_URL: `http://127.0.0.1:${port}`, MLLP_ENABLED: 'false' }, stdio: 'ignore' });
     const file = join(dataDir, 'admin.json');
     for (let i = 0; i < 240 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 250));
     assert.ok(existsSync(file), 'the server publishes admin.json');

@@ -35,7 +35,7 @@ export interface LiveRegistry {
 export async function startLiveRegistry(env: Record<string, string> = {}): Promise<LiveRegistry> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BASE_URL: base, PORT: String(port), SEED_DEMO_DATA: 'false', ...env });
+  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BASE_URL: base, PORT: String(port), SEED_DEMO_DATA: 'false', MLLP_ENABLED: 'false', ...env });
   const db = config.databaseUrl ? undefined : await PgliteDb.open();
   const registry = await buildApp(config, db ? { db } : {});
   await registry.app.listen({ port, host: '127.0.0.1' });
