@@ -67,7 +67,12 @@ function conditionMet(cond: SkipCondition, ctx: SkipContext): boolean {
       return date !== undefined && ref >= date;
     }
     case 'completed series':
-      return cond.seriesGroups.some((g) => ctx.patient.completedSeriesGroups.has(`${ctx.antigen}|${g}`));
+      // A series group counts as complete only from the dose that completed it: when evaluating a dose,
+      // the group must have been completed by an earlier dose; when forecasting, by the reference date.
+      return cond.seriesGroups.some((g) => {
+        const done = ctx.patient.completedSeriesGroups.get(`${ctx.antigen}|${g}`);
+        return done !== undefined && (ctx.current ? done < ref : done <= ref);
+      });
     default: {
       const count = countMatches(cond, ctx);
       const target = cond.doseCount ?? 0;

@@ -23,7 +23,7 @@ function buildContext(input: ForecastInput, data: SupportingData): PatientContex
     observationCodes: new Set(input.observations.map((o) => o.code)),
     observationDates,
     data,
-    completedSeriesGroups: new Set(),
+    completedSeriesGroups: new Map(),
     ageCache: new Map(),
     conflictCache: new Map(),
   };
@@ -43,6 +43,14 @@ function scanCompletedSeriesCondition(antigen: AntigenData): boolean {
   return antigen.series.some((s) => s.doses.some((d) => d.conditionalSkips.some((k) => k.sets.some((set) => set.conditions.some((c) => c.type === 'completed series')))));
 }
 
+/** Records when a series group was completed: the latest satisfying dose date of a complete series, keeping the earliest per group. */
+function recordCompletion(patient: PatientContext, key: string, ps: PatientSeries): void {
+  const done = ps.satisfiedDates.reduce<string | undefined>((a, d) => (d && (!a || d > a) ? d : a), undefined);
+  if (!done) return;
+  const known = patient.completedSeriesGroups.get(key);
+  if (!known || done < known) patient.completedSeriesGroups.set(key, done);
+}
+
 function runAntigen(antigen: AntigenData, doses: AntigenDose[], patient: PatientContext): { best?: PatientSeries; evaluationOnly: boolean } {
   let relevant = antigen.series.filter((s) => isRelevantSeries(s, patient));
   const evaluationOnly = relevant.length === 0;
@@ -53,7 +61,7 @@ function runAntigen(antigen: AntigenData, doses: AntigenDose[], patient: Patient
   const run = (): PatientSeries[] => relevant.map((s) => {
     const ps = evaluateSeries(s, antigen, doses, patient);
     ps.forecast = forecastSeries(ps, patient);
-    if (ps.forecast.status === 'Complete') patient.completedSeriesGroups.add(`${antigen.name}|${s.seriesGroup}`);
+    if (ps.forecast.status === 'Complete') recordCompletion(patient, `${antigen.name}|${s.seriesGroup}`, ps);
     return ps;
   });
   let all = run();
