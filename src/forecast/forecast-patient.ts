@@ -6,7 +6,7 @@ import { evaluateSeries } from './evaluate-series.ts';
 import { forecastSeries } from './forecast-series.ts';
 import { organizeHistory } from './organize-history.ts';
 import { isRelevantSeries } from './relevant-series.ts';
-import { selectBestSeries } from './select-best-series.ts';
+import { selectBestSeries, type BestSeries } from './select-best-series.ts';
 import type { AntigenData, SupportingData } from './supporting-data-types.ts';
 import type { AntigenDose, DoseEvaluation, ForecastInput, ForecastResult, PatientContext, PatientSeries, VaccineGroupForecast } from './types.ts';
 import { buildVaccineGroupForecast } from './vaccine-group-forecast.ts';
@@ -51,11 +51,11 @@ function recordCompletion(patient: PatientContext, key: string, ps: PatientSerie
   if (!known || done < known) patient.completedSeriesGroups.set(key, done);
 }
 
-function runAntigen(antigen: AntigenData, doses: AntigenDose[], patient: PatientContext): { best?: PatientSeries; evaluationOnly: boolean } {
+function runAntigen(antigen: AntigenData, doses: AntigenDose[], patient: PatientContext): BestSeries & { evaluationOnly: boolean } {
   let relevant = antigen.series.filter((s) => isRelevantSeries(s, patient));
   const evaluationOnly = relevant.length === 0;
   if (evaluationOnly) {
-    if (doses.length === 0) return { evaluationOnly };
+    if (doses.length === 0) return { evaluationOnly, others: [] };
     relevant = antigen.series.filter((s) => s.requiredGenders.length === 0 || s.requiredGenders.includes(patient.gender));
   }
   const run = (): PatientSeries[] => relevant.map((s) => {
@@ -66,7 +66,23 @@ function runAntigen(antigen: AntigenData, doses: AntigenDose[], patient: Patient
   });
   let all = run();
   if (hasCompletedSeriesCondition(antigen) && all.some((ps) => ps.forecast.status === 'Complete')) all = run();
-  return { best: selectBestSeries(all, patient), evaluationOnly };
+  return { ...selectBestSeries(all, patient), evaluationOnly };
+}
+
+/**
+ * When a Risk series is among several best patient series of an antigen (LS §8.8), the doses that
+ * protect the patient are spread over them (e.g. a completed standard series and a risk booster series):
+ * the forecast dose number then counts every dose valid in any best series, plus 1 (FORECASTDN-1 across
+ * the best patient series).
+ * @param best - the forecast-driving best series.
+ * @param others - the other best series.
+ * @returns the forecast, with the dose number adjusted when it applies.
+ */
+function withCombinedDoseNumber(best: PatientSeries, others: PatientSeries[]): PatientSeries['forecast'] {
+  const all = [best, ...others];
+  if (best.forecast.status !== 'Not Complete' || !all.some((ps) => ps.series.type === 'risk')) return best.forecast;
+  const valid = new Set(all.flatMap((ps) => ps.evaluations.filter((e) => e.status === 'Valid').map((e) => e.dose.doseId)));
+  return { ...best.forecast, forecastDoseNumber: Math.max(valid.size + 1, best.forecast.forecastDoseNumber ?? 1) };
 }
 
 /**
@@ -82,16 +98,23 @@ export function forecastPatient(input: ForecastInput, data: SupportingData): For
   const forecastable = new Set<string>();
   const evaluations: DoseEvaluation[] = [];
   for (const antigen of data.antigens.values()) {
-    const { best, evaluationOnly } = runAntigen(antigen, byAntigen.get(antigen.name) ?? [], patient);
+    const { best, others, evaluationOnly } = runAntigen(antigen, byAntigen.get(antigen.name) ?? [], patient);
     if (!best) continue;
+    if (others.length > 0) best.forecast = withCombinedDoseNumber(best, others);
     bests.set(antigen.name, best);
     if (!evaluationOnly) forecastable.add(antigen.name);
     const group = data.antigenToGroup.get(antigen.name) ?? best.series.vaccineGroup;
-    for (const e of best.evaluations) {
-      evaluations.push({
-        doseId: e.dose.doseId, antigen: antigen.name, vaccineGroup: group, status: e.status, reasons: e.reasons,
-        seriesName: best.series.name, targetDoseNumber: e.targetDoseNumber, seriesDoses: best.series.doses.length,
-      });
+    const seen = new Set<string>();
+    for (const ps of [best, ...others]) {
+      for (const e of ps.evaluations) {
+        const key = `${e.dose.doseId}|${e.status}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        evaluations.push({
+          doseId: e.dose.doseId, antigen: antigen.name, vaccineGroup: group, status: e.status, reasons: e.reasons,
+          seriesName: ps.series.name, targetDoseNumber: e.targetDoseNumber, seriesDoses: ps.series.doses.length,
+        });
+      }
     }
   }
   const vaccineGroups: VaccineGroupForecast[] = [];
