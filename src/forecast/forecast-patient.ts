@@ -71,9 +71,11 @@ function runAntigen(antigen: AntigenData, doses: AntigenDose[], patient: Patient
 
 /**
  * When a Risk series is among several best patient series of an antigen (LS §8.8), the doses that
- * protect the patient are spread over them (e.g. a completed standard series and a risk booster series):
- * the forecast dose number then counts every dose valid in any best series, plus 1 (FORECASTDN-1 across
- * the best patient series).
+ * protect the patient may be spread over them (e.g. a completed standard series and a risk booster
+ * series), so the forecast dose number counts every dose valid in any best series, plus 1 (FORECASTDN-1
+ * across the best patient series). Only a series that restarts the regimen keeps its own count: one with
+ * valid doses that no other best series counts and no skipped target dose (e.g. MMR re-vaccination after
+ * antiretroviral therapy).
  * @param best - the forecast-driving best series.
  * @param others - the other best series.
  * @returns the forecast, with the dose number adjusted when it applies.
@@ -81,7 +83,11 @@ function runAntigen(antigen: AntigenData, doses: AntigenDose[], patient: Patient
 function withCombinedDoseNumber(best: PatientSeries, others: PatientSeries[]): PatientSeries['forecast'] {
   const all = [best, ...others];
   if (best.forecast.status !== 'Not Complete' || !all.some((ps) => ps.series.type === 'risk')) return best.forecast;
-  const valid = new Set(all.flatMap((ps) => ps.evaluations.filter((e) => e.status === 'Valid').map((e) => e.dose.doseId)));
+  const validIds = (ps: PatientSeries): string[] => ps.evaluations.filter((e) => e.status === 'Valid').map((e) => e.dose.doseId);
+  const elsewhere = new Set(others.flatMap(validIds));
+  const restarts = validIds(best).some((id) => !elsewhere.has(id)) && !best.targetStatus.includes('Skipped');
+  if (restarts) return best.forecast;
+  const valid = new Set([...validIds(best), ...elsewhere]);
   return { ...best.forecast, forecastDoseNumber: Math.max(valid.size + 1, best.forecast.forecastDoseNumber ?? 1) };
 }
 
