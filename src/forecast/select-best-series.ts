@@ -79,12 +79,30 @@ function pickByScore(candidates: PatientSeries[]): PatientSeries {
 }
 
 /**
+ * SELECTSCORE-2 (LS §8.1): a risk series is scorable only when its series priority is the highest among
+ * the risk series of its series group; lower-priority risk series drop out. Applied once a
+ * highest-priority risk series has a valid dose: a few risk series carry no maximum age to start (e.g.
+ * the MenACWY risk 2-23 month series in supporting data 4.64) and would otherwise capture patients of any
+ * age who have not begun them; with no valid dose the scoring of Table 8-11 decides.
+ * @param group - the relevant patient series of one series group.
+ * @returns the series left in play.
+ */
+function highestRiskPriority(group: PatientSeries[]): PatientSeries[] {
+  const risk = group.filter((ps) => ps.series.type === 'risk');
+  if (risk.length < 2) return group;
+  const top = risk.map((ps) => ps.series.seriesPriority).sort()[0];
+  if (!risk.some((ps) => ps.series.seriesPriority === top && validCount(ps) > 0)) return group;
+  return group.filter((ps) => ps.series.type !== 'risk' || ps.series.seriesPriority === top);
+}
+
+/**
  * Selects the best series within one series group (LS §8.2-8.7).
  * @param group - the relevant patient series of one series group.
  * @param patient - the patient.
  * @returns the best patient series.
  */
-export function selectBestInGroup(group: PatientSeries[], patient: PatientContext): PatientSeries {
+export function selectBestInGroup(all: PatientSeries[], patient: PatientContext): PatientSeries {
+  const group = highestRiskPriority(all);
   if (group.length === 1) return group[0] as PatientSeries;
   const complete = group.filter((ps) => isComplete(ps) && isScorable(ps, patient));
   if (complete.length > 0) return pickByScore(complete);
@@ -145,7 +163,10 @@ export function selectBestSeries(all: PatientSeries[], patient: PatientContext):
   // A group whose best series the patient could not start (start ages) drops out, unless none is left.
   const startable = all_.filter(([, ps]) => isScorable(ps, patient));
   const bests = new Map(startable.length > 0 ? startable : all_);
-  const best = pickBest(bests);
+  // The forecast-driving series is one of the best patient series of Table 8-14 whenever there is one
+  // (a risk series in an equivalent group supersedes the standard one).
+  const eligible = new Map([...bests].filter(([key, ps]) => isBestPatientSeries(key, ps, bests)));
+  const best = pickBest(eligible.size > 0 ? eligible : bests);
   const others = [...bests].filter(([key, ps]) => ps !== best && isBestPatientSeries(key, ps, bests)).map(([, ps]) => ps);
   return { best, others };
 }
