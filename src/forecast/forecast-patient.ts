@@ -70,6 +70,25 @@ function runAntigen(antigen: AntigenData, doses: AntigenDose[], patient: Patient
 }
 
 /**
+ * LS Ch 9: best patient series are blended only with series of the same series type, so a patient with
+ * both a standard and a risk best series has one forecast per type. For a single-antigen vaccine group the
+ * risk forecast is the one reported (the patient's indication is what drives the need); multi-antigen
+ * groups keep the forecast-driving series chosen across their antigens.
+ * @param selected - the best series of one antigen.
+ * @param groupName - the antigen's vaccine group.
+ * @param data - supporting data.
+ * @returns the best series, with a risk best series driving the forecast when it applies.
+ */
+function preferRiskForSingleAntigen(selected: BestSeries, groupName: string | undefined, data: SupportingData): BestSeries {
+  const { best, others } = selected;
+  if (!best || best.series.type === 'risk') return selected;
+  const group = data.vaccineGroups.find((g) => g.name === groupName);
+  if (!group || group.antigens.length !== 1) return selected;
+  const risk = others.find((ps) => ps.series.type === 'risk' && ps.forecast.status === 'Not Complete') ?? others.find((ps) => ps.series.type === 'risk');
+  return risk ? { best: risk, others: [best, ...others.filter((ps) => ps !== risk)] } : selected;
+}
+
+/**
  * When a Risk series is among several best patient series of an antigen (LS §8.8), the doses that
  * protect the patient may be spread over them (e.g. a completed standard series and a risk booster
  * series), so the forecast dose number counts every dose valid in any best series, plus 1 (FORECASTDN-1
@@ -104,7 +123,9 @@ export function forecastPatient(input: ForecastInput, data: SupportingData): For
   const forecastable = new Set<string>();
   const evaluations: DoseEvaluation[] = [];
   for (const antigen of data.antigens.values()) {
-    const { best, others, evaluationOnly } = runAntigen(antigen, byAntigen.get(antigen.name) ?? [], patient);
+    const selected = runAntigen(antigen, byAntigen.get(antigen.name) ?? [], patient);
+    const { best, others } = preferRiskForSingleAntigen(selected, data.antigenToGroup.get(antigen.name), data);
+    const { evaluationOnly } = selected;
     if (!best) continue;
     if (others.length > 0) best.forecast = withCombinedDoseNumber(best, others);
     bests.set(antigen.name, best);
