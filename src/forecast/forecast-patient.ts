@@ -7,7 +7,7 @@ import { forecastSeries } from './forecast-series.ts';
 import { organizeHistory } from './organize-history.ts';
 import { isRelevantSeries } from './relevant-series.ts';
 import { selectBestSeries, type BestSeries } from './select-best-series.ts';
-import type { AntigenData, SupportingData } from './supporting-data-types.ts';
+import type { AntigenData, SupportingData, VaccineGroupDef } from './supporting-data-types.ts';
 import type { AntigenDose, DoseEvaluation, ForecastInput, ForecastResult, PatientContext, PatientSeries, VaccineGroupForecast } from './types.ts';
 import { buildVaccineGroupForecast } from './vaccine-group-forecast.ts';
 
@@ -71,19 +71,17 @@ function runAntigen(antigen: AntigenData, doses: AntigenDose[], patient: Patient
 
 /**
  * LS Ch 9: best patient series are blended only with series of the same series type, so a patient with
- * both a standard and a risk best series has one forecast per type. For a single-antigen vaccine group the
- * risk forecast is the one reported (the patient's indication is what drives the need); multi-antigen
- * groups keep the forecast-driving series chosen across their antigens.
+ * both a standard and a risk best series has one forecast per type, and the risk forecast is the one
+ * reported (the patient's indication drives the need). This applies to vaccine groups whose vaccines
+ * need not cover the whole group (administer full vaccine group = No, the default); for MMR (Yes) the
+ * forecast keeps following the series that covers every antigen.
  * @param selected - the best series of one antigen.
- * @param groupName - the antigen's vaccine group.
- * @param data - supporting data.
+ * @param group - the antigen's vaccine group.
  * @returns the best series, with a risk best series driving the forecast when it applies.
  */
-function preferRiskForSingleAntigen(selected: BestSeries, groupName: string | undefined, data: SupportingData): BestSeries {
+function preferRiskSeries(selected: BestSeries, group: VaccineGroupDef | undefined): BestSeries {
   const { best, others } = selected;
-  if (!best || best.series.type === 'risk') return selected;
-  const group = data.vaccineGroups.find((g) => g.name === groupName);
-  if (!group || group.antigens.length !== 1) return selected;
+  if (!best || best.series.type === 'risk' || !group || group.administerFullVaccineGroup) return selected;
   const risk = others.find((ps) => ps.series.type === 'risk' && ps.forecast.status === 'Not Complete') ?? others.find((ps) => ps.series.type === 'risk');
   return risk ? { best: risk, others: [best, ...others.filter((ps) => ps !== risk)] } : selected;
 }
@@ -124,7 +122,8 @@ export function forecastPatient(input: ForecastInput, data: SupportingData): For
   const evaluations: DoseEvaluation[] = [];
   for (const antigen of data.antigens.values()) {
     const selected = runAntigen(antigen, byAntigen.get(antigen.name) ?? [], patient);
-    const { best, others } = preferRiskForSingleAntigen(selected, data.antigenToGroup.get(antigen.name), data);
+    const groupName = data.antigenToGroup.get(antigen.name);
+    const { best, others } = preferRiskSeries(selected, data.vaccineGroups.find((g) => g.name === groupName));
     const { evaluationOnly } = selected;
     if (!best) continue;
     if (others.length > 0) best.forecast = withCombinedDoseNumber(best, others);
@@ -146,7 +145,9 @@ export function forecastPatient(input: ForecastInput, data: SupportingData): For
   }
   const vaccineGroups: VaccineGroupForecast[] = [];
   for (const group of data.vaccineGroups) {
-    const list = group.antigens.filter((a) => forecastable.has(a)).map((a) => bests.get(a)).filter((ps): ps is PatientSeries => ps !== undefined);
+    let list = group.antigens.filter((a) => forecastable.has(a)).map((a) => bests.get(a)).filter((ps): ps is PatientSeries => ps !== undefined);
+    // LS Ch 9: blend only best series of the same type; the risk blend is the one reported.
+    if (!group.administerFullVaccineGroup && list.some((ps) => ps.series.type === 'risk')) list = list.filter((ps) => ps.series.type === 'risk');
     const forecast = buildVaccineGroupForecast(group, list);
     if (forecast) vaccineGroups.push(forecast);
   }
