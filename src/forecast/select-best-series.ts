@@ -27,8 +27,11 @@ export function isScorable(ps: PatientSeries, patient: PatientContext): boolean 
   const start = firstValidDate(ps) ?? patient.assessmentDate;
   const min = ageDate(patient, ps.series.minAgeToStart);
   const max = ageDate(patient, ps.series.maxAgeToStart);
-  // A completed series begun before its minimum start age still counts (e.g. HPV 3-dose begun at 9).
-  const minOk = !min || start >= min || ps.forecast.status === 'Complete';
+  // A completed series begun before its minimum start age still counts (e.g. HPV 3-dose begun at 9); a
+  // risk series is started by the patient's indication, so its minimum start age is judged on the
+  // assessment date (earlier doses count toward it, e.g. a childhood HepA dose in the adult risk series).
+  const minRef = ps.series.type === 'risk' ? patient.assessmentDate : start;
+  const minOk = !min || minRef >= min || ps.forecast.status === 'Complete';
   return minOk && (!max || start < max);
 }
 
