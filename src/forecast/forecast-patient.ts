@@ -7,7 +7,7 @@ import { forecastSeries } from './forecast-series.ts';
 import { organizeHistory } from './organize-history.ts';
 import { isRelevantSeries } from './relevant-series.ts';
 import { selectBestSeries, type BestSeries } from './select-best-series.ts';
-import type { AntigenData, SupportingData, VaccineGroupDef } from './supporting-data-types.ts';
+import type { AntigenData, Series, SupportingData, VaccineGroupDef } from './supporting-data-types.ts';
 import type { AntigenDose, DoseEvaluation, ForecastInput, ForecastResult, PatientContext, PatientSeries, VaccineGroupForecast } from './types.ts';
 import { buildVaccineGroupForecast } from './vaccine-group-forecast.ts';
 
@@ -29,18 +29,15 @@ function buildContext(input: ForecastInput, data: SupportingData): PatientContex
   };
 }
 
-const completedConditionMemo = new WeakMap<AntigenData, boolean>();
+const completedConditionMemo = new WeakMap<Series, boolean>();
 
-function hasCompletedSeriesCondition(antigen: AntigenData): boolean {
-  const known = completedConditionMemo.get(antigen);
+/** Does a series depend on another series group being complete (conditional skip type Completed Series)? Memoised per series. */
+function hasCompletedSeriesCondition(series: Series): boolean {
+  const known = completedConditionMemo.get(series);
   if (known !== undefined) return known;
-  const value = scanCompletedSeriesCondition(antigen);
-  completedConditionMemo.set(antigen, value);
+  const value = series.doses.some((d) => d.conditionalSkips.some((k) => k.sets.some((set) => set.conditions.some((c) => c.type === 'completed series'))));
+  completedConditionMemo.set(series, value);
   return value;
-}
-
-function scanCompletedSeriesCondition(antigen: AntigenData): boolean {
-  return antigen.series.some((s) => s.doses.some((d) => d.conditionalSkips.some((k) => k.sets.some((set) => set.conditions.some((c) => c.type === 'completed series')))));
 }
 
 /** Records when a series group was completed: the latest satisfying dose date of a complete series, keeping the earliest per group. */
@@ -58,14 +55,15 @@ function runAntigen(antigen: AntigenData, doses: AntigenDose[], patient: Patient
     if (doses.length === 0) return { evaluationOnly, others: [] };
     relevant = antigen.series.filter((s) => s.requiredGenders.length === 0 || s.requiredGenders.includes(patient.gender));
   }
-  const run = (): PatientSeries[] => relevant.map((s) => {
+  const run = (s: Series): PatientSeries => {
     const ps = evaluateSeries(s, antigen, doses, patient);
     ps.forecast = forecastSeries(ps, patient);
     if (ps.forecast.status === 'Complete') recordCompletion(patient, `${antigen.name}|${s.seriesGroup}`, ps);
     return ps;
-  });
-  let all = run();
-  if (hasCompletedSeriesCondition(antigen) && all.some((ps) => ps.forecast.status === 'Complete')) all = run();
+  };
+  let all = relevant.map(run);
+  // Series that skip doses once another series group is complete are walked again with the completions known.
+  if (all.some((ps) => ps.forecast.status === 'Complete')) all = all.map((ps) => (hasCompletedSeriesCondition(ps.series) ? run(ps.series) : ps));
   return { ...selectBestSeries(all, patient), evaluationOnly };
 }
 
