@@ -127,18 +127,23 @@ export function addDuration(date: string, duration: Duration): string {
  */
 export function calcDate(date: string | undefined, text: string | undefined): string | undefined {
   if (!date || !text) return undefined;
-  const key = `${date}|${text}`;
-  const cached = calcCache.get(key);
+  // The same birth and dose dates meet the same durations over and over: memoise per duration text,
+  // then per date (two map lookups, no key string to build), bounded.
+  let byDate = calcCache.get(text);
+  if (!byDate) {
+    byDate = new Map();
+    calcCache.set(text, byDate);
+  }
+  const cached = byDate.get(date);
   if (cached !== undefined) return cached === '' ? undefined : cached;
   const duration = parseDuration(text);
   const result = duration ? addDuration(date, duration) : undefined;
-  // The same birth and dose dates meet the same durations over and over: memoise, bounded.
-  if (calcCache.size > 500_000) calcCache.clear();
-  calcCache.set(key, result ?? '');
+  if (byDate.size > 50_000) byDate.clear();
+  byDate.set(date, result ?? '');
   return result;
 }
 
-const calcCache = new Map<string, string>();
+const calcCache = new Map<string, Map<string, string>>();
 
 /**
  * Converts a supporting-data date (`YYYYMMDD` or `MM/DD/YYYY`) to `YYYY-MM-DD`.
