@@ -64,7 +64,8 @@ function runAntigen(antigen: AntigenData, doses: AntigenDose[], patient: Patient
   let all = relevant.map(run);
   // Series that skip doses once another series group is complete are walked again with the completions known.
   if (all.some((ps) => ps.forecast.status === 'Complete')) all = all.map((ps) => (hasCompletedSeriesCondition(ps.series) ? run(ps.series) : ps));
-  return { ...selectBestSeries(all, patient), evaluationOnly };
+  const { best, others } = selectBestSeries(all, patient);
+  return { best, others, evaluationOnly };
 }
 
 /**

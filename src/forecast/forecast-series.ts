@@ -76,6 +76,18 @@ export function finishDate(ps: PatientSeries, earliest: string): string {
   return date;
 }
 
+const preferableMemo = new WeakMap<SeriesDose, Set<string>>();
+
+/** The preferable vaccine types (CVX) of a target dose, memoised per supporting-data dose. */
+function preferableCvx(target: SeriesDose): Set<string> {
+  let set = preferableMemo.get(target);
+  if (!set) {
+    set = new Set(target.preferableVaccines.map((v) => v.cvx));
+    preferableMemo.set(target, set);
+  }
+  return set;
+}
+
 function computeDates(target: SeriesDose, ps: PatientSeries, patient: PatientContext): { earliest: string; recommended: string; pastDue?: string; latest?: string; maxAgeDate?: string } {
   const assessment = patient.assessmentDate;
   const age = selectAge(target, assessment);
@@ -93,8 +105,11 @@ function computeDates(target: SeriesDose, ps: PatientSeries, patient: PatientCon
   }
   const conflictEnds: (string | undefined)[] = [];
   for (const prev of patient.doses) {
-    if (!patient.data.conflictsByPrevious.has(prev.cvx)) continue;
-    for (const v of target.preferableVaccines) conflictEnds.push(conflictWindow(prev, v.cvx, patient, false)?.end);
+    const rows = patient.data.conflictsByPrevious.get(prev.cvx);
+    if (!rows) continue;
+    const preferable = preferableCvx(target);
+    // Only the vaccine types this target dose prefers can conflict; each is looked up once per earlier dose.
+    for (const row of rows) if (preferable.has(row.currentCvx)) conflictEnds.push(conflictWindow(prev, row.currentCvx, patient, false)?.end);
   }
   // FORECASTDTCAN-1: the next dose never precedes a dose already evaluated in the series
   // (this is what makes an inadvertent dose push the forecast).
