@@ -7,7 +7,7 @@ import { findConditionalSkip } from './conditional-skip.ts';
 import { ageDate, applyOverride, intervalReference, selectAge, selectIntervals } from './dose-rules.ts';
 import type { SeriesDose } from './supporting-data-types.ts';
 import { targetDoseAt, type PatientContext, type PatientSeries, type SeriesForecast } from './types.ts';
-import { conflictWindow } from './vaccine-conflict.ts';
+import { forecastConflictEnds } from './vaccine-conflict.ts';
 
 /**
  * Evidence of immunity (LS §7.2): a clinical-history observation, or birth before the immunity
@@ -103,19 +103,15 @@ function computeDates(target: SeriesDose, ps: PatientSeries, patient: PatientCon
     recIntDates.push(calcDate(ref, rule.earliestRecInt));
     pastIntDates.push(calcDate(ref, rule.latestRecInt));
   }
-  const conflictEnds: (string | undefined)[] = [];
-  for (const prev of patient.doses) {
-    const rows = patient.data.conflictsByPrevious.get(prev.cvx);
-    if (!rows) continue;
-    const preferable = preferableCvx(target);
-    // Only the vaccine types this target dose prefers can conflict; each is looked up once per earlier dose.
-    for (const row of rows) if (preferable.has(row.currentCvx)) conflictEnds.push(conflictWindow(prev, row.currentCvx, patient, false)?.end);
-  }
+  // Latest conflict end date over the vaccine types this target dose prefers (ends precomputed per patient).
+  let conflictEnd: string | undefined;
+  const ends = forecastConflictEnds(patient);
+  if (ends.size > 0) for (const cvx of preferableCvx(target)) for (const end of ends.get(cvx) ?? []) conflictEnd = maxDate(conflictEnd, end);
   // FORECASTDTCAN-1: the next dose never precedes a dose already evaluated in the series
   // (this is what makes an inadvertent dose push the forecast).
   const lastEvaluated = maxDate(...ps.evaluations.map((e) => e.dose.date));
   // FORECASTDT-1: earliest is the latest of every lower bound.
-  const earliest = maxDate(minAgeDate, ...minIntDates, ...conflictEnds, target.seasonStart, lastEvaluated) ?? minAgeDate;
+  const earliest = maxDate(minAgeDate, ...minIntDates, conflictEnd, target.seasonStart, lastEvaluated) ?? minAgeDate;
   const recAge = ageDate(patient, age.earliestRecAge);
   const recInt = maxDate(...recIntDates);
   // FORECASTDT-2 / FORECASTDT-5

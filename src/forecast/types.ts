@@ -94,6 +94,8 @@ export interface PatientContext {
   ageCache: Map<string, string | undefined>;
   /** Memo of vaccine-conflict results per dose id. */
   conflictCache: Map<string, boolean>;
+  /** Forecast conflict end dates per current vaccine type (CVX), built on first use (LS §7.5 FORECASTDTCAN-1). */
+  forecastConflictEnds?: Map<string, string[]>;
 }
 
 /** Evaluation of one antigen dose within one patient series. */
