@@ -129,12 +129,13 @@ export function forecastPatient(input: ForecastInput, data: SupportingData): For
     bests.set(antigen.name, best);
     if (!evaluationOnly) forecastable.add(antigen.name);
     const group = data.antigenToGroup.get(antigen.name) ?? best.series.vaccineGroup;
-    const seen = new Set<string>();
+    // The forecast-driving series reports every dose; another best series adds the doses it counts as
+    // Valid that the driving series does not (e.g. the completed standard series behind a risk booster).
+    const valid = new Set<string>();
     for (const ps of [best, ...others]) {
       for (const e of ps.evaluations) {
-        const key = `${e.dose.doseId}|${e.status}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (ps !== best && (e.status !== 'Valid' || valid.has(e.dose.doseId))) continue;
+        if (e.status === 'Valid') valid.add(e.dose.doseId);
         evaluations.push({
           doseId: e.dose.doseId, antigen: antigen.name, vaccineGroup: group, status: e.status, reasons: e.reasons,
           seriesName: ps.series.name, targetDoseNumber: e.targetDoseNumber, seriesDoses: ps.series.doses.length,
