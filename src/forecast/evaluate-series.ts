@@ -31,8 +31,11 @@ export function vaccineMatches(rule: VaccineRule, dose: AntigenDose, patient: Pa
   return true;
 }
 
+const NO_INTERVAL = Object.freeze({ ok: true });
+
 /** Checks a set of intervals against the date administered; returns the failure text when too soon. */
 function checkIntervals(rules: IntervalRule[], ps: PatientSeries, patient: PatientContext, dose: AntigenDose, useMin: boolean): { ok: boolean; text?: string; grace?: string } {
+  if (rules.length === 0) return NO_INTERVAL;
   const withRefs = applyOverride(selectIntervals(rules, dose.date).map((rule) => ({ rule, ref: intervalReference(rule, ps, patient, dose.date) })));
   let grace: string | undefined;
   for (const { rule, ref } of withRefs) {
