@@ -147,12 +147,20 @@ export function calcDate(date: string | undefined, text: string | undefined): st
   if (cached !== undefined) return cached === '' ? undefined : cached;
   const duration = parseDuration(text);
   const result = duration ? addDuration(date, duration) : undefined;
-  if (byDate.size > 50_000) byDate.clear();
+  // Bounded as a whole (about as many entries as the former single-key cache), for long-running servers.
+  calcCacheSize += 1;
+  if (calcCacheSize > 500_000) {
+    calcCache.clear();
+    calcCacheSize = 1;
+    byDate = new Map();
+    calcCache.set(text, byDate);
+  }
   byDate.set(date, result ?? '');
   return result;
 }
 
 const calcCache = new Map<string, Map<string, string>>();
+let calcCacheSize = 0;
 
 /**
  * Converts a supporting-data date (`YYYYMMDD` or `MM/DD/YYYY`) to `YYYY-MM-DD`.
