@@ -42,7 +42,9 @@ function countMatches(cond: SkipCondition, ctx: SkipContext): number {
   };
   const before = (date: string): boolean => ctx.current === undefined || date < ctx.current.date;
   if (cond.doseType === 'valid') {
-    return ctx.evaluated.filter((e) => e.status === 'Valid' && matchType(e.dose.cvx) && inWindow(e.dose.date) && before(e.dose.date)).length;
+    let valid = 0;
+    for (const e of ctx.evaluated) if (e.status === 'Valid' && matchType(e.dose.cvx) && inWindow(e.dose.date) && before(e.dose.date)) valid += 1;
+    return valid;
   }
   // "Total" counts every dose administered of the listed types, whichever antigen it was mapped to.
   let n = 0;
@@ -113,9 +115,11 @@ export function findConditionalSkip(dose: SeriesDose, context: 'evaluation' | 'f
 }
 
 function skipMet(skip: ConditionalSkip, ctx: SkipContext): string | undefined {
-  const results = skip.sets.map((s) => setMet(s, ctx));
-  const ok = skip.setLogic === 'and' ? results.length > 0 && results.every(Boolean) : results.some(Boolean);
-  if (!ok) return undefined;
-  const index = results.indexOf(true);
-  return skip.sets[index]?.description ?? 'conditional skip';
+  // setLogic OR: the first met set; AND: every set met (the first one's description). No arrays built.
+  if (skip.setLogic === 'and') {
+    if (skip.sets.length === 0 || !skip.sets.every((set) => setMet(set, ctx))) return undefined;
+    return skip.sets[0]?.description || 'conditional skip';
+  }
+  for (const set of skip.sets) if (setMet(set, ctx)) return set.description || 'conditional skip';
+  return undefined;
 }
