@@ -48,8 +48,26 @@ function recordCompletion(patient: PatientContext, key: string, ps: PatientSerie
   if (!known || done < known) patient.completedSeriesGroups.set(key, done);
 }
 
+const relevantMemo = new WeakMap<AntigenData, Map<string, Series[]>>();
+
+/** Relevant series of an antigen (LS Ch 5); without observations they depend only on gender, so are memoised per antigen. */
+function relevantSeriesOf(antigen: AntigenData, patient: PatientContext): Series[] {
+  if (patient.observationCodes.size > 0) return antigen.series.filter((s) => isRelevantSeries(s, patient));
+  let byGender = relevantMemo.get(antigen);
+  if (!byGender) {
+    byGender = new Map();
+    relevantMemo.set(antigen, byGender);
+  }
+  let list = byGender.get(patient.gender);
+  if (!list) {
+    list = antigen.series.filter((s) => isRelevantSeries(s, patient));
+    byGender.set(patient.gender, list);
+  }
+  return list;
+}
+
 function runAntigen(antigen: AntigenData, doses: AntigenDose[], patient: PatientContext): BestSeries & { evaluationOnly: boolean } {
-  let relevant = antigen.series.filter((s) => isRelevantSeries(s, patient));
+  let relevant = relevantSeriesOf(antigen, patient);
   const evaluationOnly = relevant.length === 0;
   if (evaluationOnly) {
     if (doses.length === 0) return { evaluationOnly, others: [] };
