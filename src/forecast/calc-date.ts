@@ -49,7 +49,16 @@ export function parseDuration(text: string | undefined): Duration | undefined {
  * @returns the day number.
  */
 export function toDayNumber(date: string): number {
-  return Math.round(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000);
+  // Days-from-civil (proleptic Gregorian), the inverse of fromDayNumber, without a Date allocation.
+  const y0 = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  const y = m <= 2 ? y0 - 1 : y0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 /**
@@ -127,18 +136,31 @@ export function addDuration(date: string, duration: Duration): string {
  */
 export function calcDate(date: string | undefined, text: string | undefined): string | undefined {
   if (!date || !text) return undefined;
-  const key = `${date}|${text}`;
-  const cached = calcCache.get(key);
+  // The same birth and dose dates meet the same durations over and over: memoise per duration text,
+  // then per date (two map lookups, no key string to build), bounded.
+  let byDate = calcCache.get(text);
+  if (!byDate) {
+    byDate = new Map();
+    calcCache.set(text, byDate);
+  }
+  const cached = byDate.get(date);
   if (cached !== undefined) return cached === '' ? undefined : cached;
   const duration = parseDuration(text);
   const result = duration ? addDuration(date, duration) : undefined;
-  // The same birth and dose dates meet the same durations over and over: memoise, bounded.
-  if (calcCache.size > 500_000) calcCache.clear();
-  calcCache.set(key, result ?? '');
+  // Bounded as a whole (about as many entries as the former single-key cache), for long-running servers.
+  calcCacheSize += 1;
+  if (calcCacheSize > 500_000) {
+    calcCache.clear();
+    calcCacheSize = 1;
+    byDate = new Map();
+    calcCache.set(text, byDate);
+  }
+  byDate.set(date, result ?? '');
   return result;
 }
 
-const calcCache = new Map<string, string>();
+const calcCache = new Map<string, Map<string, string>>();
+let calcCacheSize = 0;
 
 /**
  * Converts a supporting-data date (`YYYYMMDD` or `MM/DD/YYYY`) to `YYYY-MM-DD`.

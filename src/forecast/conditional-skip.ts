@@ -42,7 +42,9 @@ function countMatches(cond: SkipCondition, ctx: SkipContext): number {
   };
   const before = (date: string): boolean => ctx.current === undefined || date < ctx.current.date;
   if (cond.doseType === 'valid') {
-    return ctx.evaluated.filter((e) => e.status === 'Valid' && matchType(e.dose.cvx) && inWindow(e.dose.date) && before(e.dose.date)).length;
+    let valid = 0;
+    for (const e of ctx.evaluated) if (e.status === 'Valid' && matchType(e.dose.cvx) && inWindow(e.dose.date) && before(e.dose.date)) valid += 1;
+    return valid;
   }
   // "Total" counts every dose administered of the listed types, whichever antigen it was mapped to.
   let n = 0;
@@ -67,7 +69,12 @@ function conditionMet(cond: SkipCondition, ctx: SkipContext): boolean {
       return date !== undefined && ref >= date;
     }
     case 'completed series':
-      return cond.seriesGroups.some((g) => ctx.patient.completedSeriesGroups.has(`${ctx.antigen}|${g}`));
+      // A series group counts as complete only from the dose that completed it: when evaluating a dose,
+      // the group must have been completed by an earlier dose; when forecasting, by the reference date.
+      return cond.seriesGroups.some((g) => {
+        const done = ctx.patient.completedSeriesGroups.get(`${ctx.antigen}|${g}`);
+        return done !== undefined && (ctx.current ? done < ref : done <= ref);
+      });
     default: {
       const count = countMatches(cond, ctx);
       const target = cond.doseCount ?? 0;
@@ -108,9 +115,11 @@ export function findConditionalSkip(dose: SeriesDose, context: 'evaluation' | 'f
 }
 
 function skipMet(skip: ConditionalSkip, ctx: SkipContext): string | undefined {
-  const results = skip.sets.map((s) => setMet(s, ctx));
-  const ok = skip.setLogic === 'and' ? results.length > 0 && results.every(Boolean) : results.some(Boolean);
-  if (!ok) return undefined;
-  const index = results.indexOf(true);
-  return skip.sets[index]?.description ?? 'conditional skip';
+  // setLogic OR: the first met set; AND: every set met (the first one's description). No arrays built.
+  if (skip.setLogic === 'and') {
+    if (skip.sets.length === 0 || !skip.sets.every((set) => setMet(set, ctx))) return undefined;
+    return skip.sets[0]?.description || 'conditional skip';
+  }
+  for (const set of skip.sets) if (setMet(set, ctx)) return set.description || 'conditional skip';
+  return undefined;
 }

@@ -87,8 +87,9 @@ export function applyOverride<T extends { rule: IntervalRule; ref: string | unde
  */
 export function ageDate(patient: PatientContext, age: string | undefined): string | undefined {
   if (!age) return undefined;
-  if (patient.ageCache.has(age)) return patient.ageCache.get(age);
+  const known = patient.ageCache.get(age);
+  if (known !== undefined) return known === '' ? undefined : known;
   const date = calcDate(patient.birthDate, age);
-  patient.ageCache.set(age, date);
+  patient.ageCache.set(age, date ?? '');
   return date;
 }

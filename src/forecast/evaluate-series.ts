@@ -31,8 +31,11 @@ export function vaccineMatches(rule: VaccineRule, dose: AntigenDose, patient: Pa
   return true;
 }
 
+const NO_INTERVAL = Object.freeze({ ok: true });
+
 /** Checks a set of intervals against the date administered; returns the failure text when too soon. */
 function checkIntervals(rules: IntervalRule[], ps: PatientSeries, patient: PatientContext, dose: AntigenDose, useMin: boolean): { ok: boolean; text?: string; grace?: string } {
+  if (rules.length === 0) return NO_INTERVAL;
   const withRefs = applyOverride(selectIntervals(rules, dose.date).map((rule) => ({ rule, ref: intervalReference(rule, ps, patient, dose.date) })));
   let grace: string | undefined;
   for (const { rule, ref } of withRefs) {
@@ -48,9 +51,9 @@ function checkIntervals(rules: IntervalRule[], ps: PatientSeries, patient: Patie
 }
 
 function evaluateAgainst(target: SeriesDose, dose: AntigenDose, ps: PatientSeries, patient: PatientContext): SeriesDoseEvaluation {
-  const base = { dose, targetDoseNumber: ps.nextTarget + 1, inadvertent: false };
+  const targetDoseNumber = ps.nextTarget + 1;
   if (target.inadvertentVaccines.some((v) => v.cvx === dose.cvx)) {
-    return { ...base, status: 'Not Valid', reasons: ['inadvertent', 'Inadvertent Vaccine: this vaccine type is not appropriate for this dose'], inadvertent: true };
+    return { dose, targetDoseNumber, status: 'Not Valid', reasons: ['inadvertent', 'Inadvertent Vaccine: this vaccine type is not appropriate for this dose'], inadvertent: true };
   }
   const reasons: string[] = [];
   const age = selectAge(target, dose.date);
@@ -80,9 +83,9 @@ function evaluateAgainst(target: SeriesDose, dose: AntigenDose, ps: PatientSerie
   const vaccineOk = target.preferableVaccines.some((v) => vaccineMatches(v, dose, patient))
     || target.allowableVaccines.some((v) => vaccineMatches(v, dose, patient));
   if (!vaccineOk) reasons.push('not preferable or allowable', 'not a preferable or allowable vaccine for this dose at this age');
-  if (tooOld) return { ...base, status: 'Extraneous', reasons };
-  if (tooYoung || !intervalOk || conflict || !vaccineOk) return { ...base, status: 'Not Valid', reasons };
-  return { ...base, status: 'Valid', reasons };
+  // Plain object literals (no spread): this runs for every dose against every series.
+  const status = tooOld ? 'Extraneous' : tooYoung || !intervalOk || conflict || !vaccineOk ? 'Not Valid' : 'Valid';
+  return { dose, targetDoseNumber, status, reasons, inadvertent: false };
 }
 
 /**

@@ -7,7 +7,7 @@ import { findConditionalSkip } from './conditional-skip.ts';
 import { ageDate, applyOverride, intervalReference, selectAge, selectIntervals } from './dose-rules.ts';
 import type { SeriesDose } from './supporting-data-types.ts';
 import { targetDoseAt, type PatientContext, type PatientSeries, type SeriesForecast } from './types.ts';
-import { conflictWindow } from './vaccine-conflict.ts';
+import { forecastConflictEnds } from './vaccine-conflict.ts';
 
 /**
  * Evidence of immunity (LS §7.2): a clinical-history observation, or birth before the immunity
@@ -76,6 +76,18 @@ export function finishDate(ps: PatientSeries, earliest: string): string {
   return date;
 }
 
+const preferableMemo = new WeakMap<SeriesDose, Set<string>>();
+
+/** The preferable vaccine types (CVX) of a target dose, memoised per supporting-data dose. */
+function preferableCvx(target: SeriesDose): Set<string> {
+  let set = preferableMemo.get(target);
+  if (!set) {
+    set = new Set(target.preferableVaccines.map((v) => v.cvx));
+    preferableMemo.set(target, set);
+  }
+  return set;
+}
+
 function computeDates(target: SeriesDose, ps: PatientSeries, patient: PatientContext): { earliest: string; recommended: string; pastDue?: string; latest?: string; maxAgeDate?: string } {
   const assessment = patient.assessmentDate;
   const age = selectAge(target, assessment);
@@ -91,16 +103,15 @@ function computeDates(target: SeriesDose, ps: PatientSeries, patient: PatientCon
     recIntDates.push(calcDate(ref, rule.earliestRecInt));
     pastIntDates.push(calcDate(ref, rule.latestRecInt));
   }
-  const conflictEnds: (string | undefined)[] = [];
-  for (const prev of patient.doses) {
-    if (!patient.data.conflictsByPrevious.has(prev.cvx)) continue;
-    for (const v of target.preferableVaccines) conflictEnds.push(conflictWindow(prev, v.cvx, patient, false)?.end);
-  }
+  // Latest conflict end date over the vaccine types this target dose prefers (ends precomputed per patient).
+  let conflictEnd: string | undefined;
+  const ends = forecastConflictEnds(patient);
+  if (ends.size > 0) for (const cvx of preferableCvx(target)) for (const end of ends.get(cvx) ?? []) conflictEnd = maxDate(conflictEnd, end);
   // FORECASTDTCAN-1: the next dose never precedes a dose already evaluated in the series
   // (this is what makes an inadvertent dose push the forecast).
   const lastEvaluated = maxDate(...ps.evaluations.map((e) => e.dose.date));
   // FORECASTDT-1: earliest is the latest of every lower bound.
-  const earliest = maxDate(minAgeDate, ...minIntDates, ...conflictEnds, target.seasonStart, lastEvaluated) ?? minAgeDate;
+  const earliest = maxDate(minAgeDate, ...minIntDates, conflictEnd, target.seasonStart, lastEvaluated) ?? minAgeDate;
   const recAge = ageDate(patient, age.earliestRecAge);
   const recInt = maxDate(...recIntDates);
   // FORECASTDT-2 / FORECASTDT-5

@@ -29,6 +29,6 @@ export function applicableIndication(series: Series, patient: PatientContext): I
  */
 export function isRelevantSeries(series: Series, patient: PatientContext): boolean {
   if (series.requiredGenders.length > 0 && !series.requiredGenders.includes(patient.gender)) return false;
-  if (series.type === 'risk') return applicableIndication(series, patient) !== undefined;
+  if (series.type === 'risk') return patient.observationCodes.size > 0 && applicableIndication(series, patient) !== undefined;
   return true;
 }

@@ -27,8 +27,11 @@ export function isScorable(ps: PatientSeries, patient: PatientContext): boolean 
   const start = firstValidDate(ps) ?? patient.assessmentDate;
   const min = ageDate(patient, ps.series.minAgeToStart);
   const max = ageDate(patient, ps.series.maxAgeToStart);
-  // A completed series begun before its minimum start age still counts (e.g. HPV 3-dose begun at 9).
-  const minOk = !min || start >= min || ps.forecast.status === 'Complete';
+  // A completed series begun before its minimum start age still counts (e.g. HPV 3-dose begun at 9); a
+  // risk series is started by the patient's indication, so its minimum start age is judged on the
+  // assessment date (earlier doses count toward it, e.g. a childhood HepA dose in the adult risk series).
+  const minRef = ps.series.type === 'risk' ? patient.assessmentDate : start;
+  const minOk = !min || minRef >= min || ps.forecast.status === 'Complete';
   return minOk && (!max || start < max);
 }
 
@@ -79,12 +82,30 @@ function pickByScore(candidates: PatientSeries[]): PatientSeries {
 }
 
 /**
+ * SELECTSCORE-2 (LS §8.1): a risk series is scorable only when its series priority is the highest among
+ * the risk series of its series group; lower-priority risk series drop out. Applied once a
+ * highest-priority risk series has a valid dose: a few risk series carry no maximum age to start (e.g.
+ * the MenACWY risk 2-23 month series in supporting data 4.64) and would otherwise capture patients of any
+ * age who have not begun them; with no valid dose the scoring of Table 8-11 decides.
+ * @param group - the relevant patient series of one series group.
+ * @returns the series left in play.
+ */
+function highestRiskPriority(group: PatientSeries[]): PatientSeries[] {
+  const risk = group.filter((ps) => ps.series.type === 'risk');
+  if (risk.length < 2) return group;
+  const top = risk.map((ps) => ps.series.seriesPriority).sort()[0];
+  if (!risk.some((ps) => ps.series.seriesPriority === top && validCount(ps) > 0)) return group;
+  return group.filter((ps) => ps.series.type !== 'risk' || ps.series.seriesPriority === top);
+}
+
+/**
  * Selects the best series within one series group (LS §8.2-8.7).
  * @param group - the relevant patient series of one series group.
  * @param patient - the patient.
  * @returns the best patient series.
  */
-export function selectBestInGroup(group: PatientSeries[], patient: PatientContext): PatientSeries {
+export function selectBestInGroup(all: PatientSeries[], patient: PatientContext): PatientSeries {
+  const group = highestRiskPriority(all);
   if (group.length === 1) return group[0] as PatientSeries;
   const complete = group.filter((ps) => isComplete(ps) && isScorable(ps, patient));
   if (complete.length > 0) return pickByScore(complete);
@@ -100,17 +121,42 @@ export function selectBestInGroup(group: PatientSeries[], patient: PatientContex
   return pickByScore(open.length > 0 ? open : group);
 }
 
+/** The forecast-driving best series of an antigen plus the other best patient series (LS §8.8, Table 8-14). */
+export interface BestSeries {
+  best?: PatientSeries;
+  /** Prioritized series of other series groups that are also best patient series (Table 8-14). */
+  others: PatientSeries[];
+}
+
+/**
+ * Table 8-14: is the prioritized series of a series group also a best patient series? Yes when it is
+ * complete; or, not complete and not Evaluation Only and no equivalent group is complete, when it is a
+ * Risk series or no equivalent group's prioritized series is a Risk series.
+ * @param key - the series group of the prioritized series.
+ * @param ps - the prioritized series.
+ * @param bests - prioritized series by series group.
+ * @returns true when it is a best patient series.
+ */
+export function isBestPatientSeries(key: string, ps: PatientSeries, bests: Map<string, PatientSeries>): boolean {
+  if (isComplete(ps)) return true;
+  if (ps.forecast.status !== 'Not Complete' || ps.series.type === 'evaluation only') return false;
+  const equivalent = ps.series.equivalentSeriesGroups.filter((g) => g !== key).map((g) => bests.get(g)).filter((e): e is PatientSeries => e !== undefined);
+  if (equivalent.some(isComplete)) return false;
+  return ps.series.type === 'risk' || !equivalent.some((e) => e.series.type === 'risk');
+}
+
 /**
  * Selects the best series of an antigen across its series groups (LS §8.8). Groups whose best
  * series is not scorable drop out. A group is satisfied when its best series is complete or immune, or
  * when an equivalent series group (`equivalentSeriesGroups`) is. An unsatisfied group wins over
  * satisfied ones (a group that aged out does not compete), by series priority (A first), then the
- * group that can be given first, then the later (more specific) series group.
+ * group that can be given first, then the later (more specific) series group. The prioritized series of
+ * the other groups that Table 8-14 also makes best patient series are returned beside it.
  * @param all - every relevant, evaluated and forecast patient series of one antigen.
  * @param patient - the patient.
- * @returns the best patient series, or undefined when there is none.
+ * @returns the forecast-driving best series (undefined when there is none) and the other best series.
  */
-export function selectBestSeries(all: PatientSeries[], patient: PatientContext): PatientSeries | undefined {
+export function selectBestSeries(all: PatientSeries[], patient: PatientContext): BestSeries {
   const groups = new Map<string, PatientSeries[]>();
   for (const ps of all) {
     const key = ps.series.seriesGroup || ps.series.name;
@@ -120,6 +166,15 @@ export function selectBestSeries(all: PatientSeries[], patient: PatientContext):
   // A group whose best series the patient could not start (start ages) drops out, unless none is left.
   const startable = all_.filter(([, ps]) => isScorable(ps, patient));
   const bests = new Map(startable.length > 0 ? startable : all_);
+  // The forecast-driving series is one of the best patient series of Table 8-14 whenever there is one
+  // (a risk series in an equivalent group supersedes the standard one).
+  const eligible = new Map([...bests].filter(([key, ps]) => isBestPatientSeries(key, ps, bests)));
+  const best = pickBest(eligible.size > 0 ? eligible : bests);
+  const others = [...bests].filter(([key, ps]) => ps !== best && isBestPatientSeries(key, ps, bests)).map(([, ps]) => ps);
+  return { best, others };
+}
+
+function pickBest(bests: Map<string, PatientSeries>): PatientSeries | undefined {
   if (bests.size <= 1) return [...bests.values()][0];
   const complete = new Set([...bests].filter(([, ps]) => isComplete(ps)).map(([key]) => key));
   const satisfied = (key: string, ps: PatientSeries): boolean => complete.has(key) || ps.series.equivalentSeriesGroups.some((g) => complete.has(g));

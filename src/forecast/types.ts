@@ -85,12 +85,17 @@ export interface PatientContext {
   observationCodes: Set<string>;
   observationDates: Map<string, string>;
   data: SupportingData;
-  /** Best-series outcome per series group key `antigen|group`, filled as antigens are processed (completed-series skips). */
-  completedSeriesGroups: Set<string>;
+  /**
+   * Completed series groups (key `antigen|group`) with the date the group was completed: the date of the
+   * dose that satisfied the last target dose of its earliest-completed series (completed-series skips, LS §6.2).
+   */
+  completedSeriesGroups: Map<string, string>;
   /** Memo of birth date + age text (ages repeat across series and rows). */
   ageCache: Map<string, string | undefined>;
   /** Memo of vaccine-conflict results per dose id. */
   conflictCache: Map<string, boolean>;
+  /** Forecast conflict end dates per current vaccine type (CVX), built on first use (LS §7.5 FORECASTDTCAN-1). */
+  forecastConflictEnds?: Map<string, string[]>;
 }
 
 /** Evaluation of one antigen dose within one patient series. */

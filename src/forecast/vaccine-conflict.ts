@@ -58,3 +58,31 @@ export function hasVaccineConflict(doseId: string, patient: PatientContext): boo
   patient.conflictCache.set(doseId, result);
   return result;
 }
+
+/**
+ * Forecast conflict end dates (CALCDTLIVE-4) of the whole history, per current vaccine type: for every
+ * earlier dose of a conflicting type, the end of its conflict window (conflict end interval). Built once
+ * per patient because every series forecast asks for it.
+ * @param patient - the patient with all doses.
+ * @returns end dates per current CVX.
+ */
+export function forecastConflictEnds(patient: PatientContext): Map<string, string[]> {
+  if (patient.forecastConflictEnds) return patient.forecastConflictEnds;
+  const out = new Map<string, string[]>();
+  for (const prev of patient.doses) {
+    const rows = patient.data.conflictsByPrevious.get(prev.cvx);
+    if (!rows) continue;
+    const seen = new Set<string>();
+    for (const row of rows) {
+      if (seen.has(row.currentCvx)) continue;
+      const end = conflictWindow(prev, row.currentCvx, patient, false)?.end;
+      if (!end) continue;
+      seen.add(row.currentCvx);
+      const list = out.get(row.currentCvx) ?? [];
+      list.push(end);
+      out.set(row.currentCvx, list);
+    }
+  }
+  patient.forecastConflictEnds = out;
+  return out;
+}

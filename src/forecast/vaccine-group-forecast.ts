@@ -46,15 +46,30 @@ export function buildVaccineGroupForecast(group: VaccineGroupDef, bests: Patient
   if (!group.administerFullVaccineGroup) {
     // §9.3, administer full vaccine group = No: a vaccine covering a subset of the antigens may be
     // given, so the antigen that can be vaccinated first drives the group forecast.
-    const first = [...due].sort((a, b) => ((a.forecast.earliest ?? '') < (b.forecast.earliest ?? '') ? -1 : (a.forecast.earliest ?? '') > (b.forecast.earliest ?? '') ? 1 : 0))[0] as PatientSeries;
+    let first = due[0] as PatientSeries;
+    let doseNumber = 1;
+    let recommended: string | undefined;
+    let pastDue: string | undefined;
+    for (const ps of due) {
+      if ((ps.forecast.earliest ?? '') < (first.forecast.earliest ?? '')) first = ps;
+      doseNumber = Math.max(doseNumber, ps.forecast.forecastDoseNumber ?? 1);
+      recommended = minDate(recommended, ps.forecast.recommended);
+      pastDue = minDate(pastDue, ps.forecast.pastDue);
+    }
     // The next group dose also follows the latest dose given for any antigen of the group.
-    const lastDose = maxDate(...bests.flatMap((ps) => ps.evaluations.map((e) => e.dose.date)));
+    let lastDose: string | undefined;
+    for (const ps of bests) for (const e of ps.evaluations) if (!lastDose || e.dose.date > lastDose) lastDose = e.dose.date;
     const earliest = maxDate(first.forecast.earliest, lastDose);
-    return {
-      ...base, forecastDoseNumber: Math.max(...due.map((ps) => ps.forecast.forecastDoseNumber ?? 1)), earliest,
-      recommended: maxDate(minDate(...due.map((ps) => ps.forecast.recommended)), earliest), pastDue: notBefore(minDate(...due.map((ps) => ps.forecast.pastDue)), earliest),
-      latest: first.forecast.latest, recommendedVaccines: first.forecast.recommendedVaccines, reason: first.forecast.reason, seriesName: first.series.name,
-    };
+    // Fields set on the fresh object rather than spread: this runs for every group of every patient.
+    base.forecastDoseNumber = doseNumber;
+    base.earliest = earliest;
+    base.recommended = maxDate(recommended, earliest);
+    base.pastDue = notBefore(pastDue, earliest);
+    base.latest = first.forecast.latest;
+    base.recommendedVaccines = first.forecast.recommendedVaccines;
+    base.reason = first.forecast.reason;
+    base.seriesName = first.series.name;
+    return base;
   }
   // §9.3: the group can only be given when every antigen that needs a dose can take it.
   const numbers = due.map((ps) => ps.forecast.forecastDoseNumber ?? 1);
