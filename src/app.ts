@@ -82,7 +82,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const hl7 = await registerHl7(app, {
     core,
     config,
-    processor: options.hl7?.processor ?? (await createRegistryHl7Processor(services, repo)),
+    processor: options.hl7?.processor ?? (await createRegistryHl7Processor(services, repo, { mllpQueries: config.mllpQueries })),
     authenticate: options.hl7?.authenticate ?? hl7Sender(verifyToken ?? (async () => DEVELOPER_CLAIMS)),
     requireAdmin: options.hl7?.requireAdmin ?? hl7Admin(verifyToken ?? (async () => DEVELOPER_CLAIMS)),
   });

@@ -36,6 +36,8 @@ export interface Config {
   mllpHost: string;
   /** Largest accepted HL7 v2 message in bytes on every transport (`HL7_MAX_MESSAGE_BYTES`, default 1 MiB). */
   hl7MaxMessageBytes: number;
+  /** Answer QBP queries over MLLP (`MLLP_QUERIES`, default false: MLLP has no credentials). */
+  mllpQueries: boolean;
 }
 
 /** An upstream OpenID Connect identity provider that staff may sign in with. */
@@ -151,5 +153,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mllpPort,
     mllpHost: env.MLLP_HOST?.trim() || host,
     hl7MaxMessageBytes,
+    mllpQueries: env.MLLP_QUERIES ? parseBoolean('MLLP_QUERIES', env.MLLP_QUERIES) : false,
   };
 }

@@ -131,6 +131,10 @@ describe('HL7 v2 processing path: VXU intake and QBP answers against the NIST me
     const z42 = await send(qbp('Z44', `${mrn}|${family}^${given}^^^^^L||${pidSeg[7]}|${pidSeg[8]}`));
     assert.match(seg(z42.reply, 'MSH')[0]?.[20] ?? '', /^Z42/, z42.reply);
     assert.ok(seg(z42.reply, 'OBX').some((o) => o[3]?.startsWith('30980-7') || o[3]?.startsWith('30981-5')), 'forecast OBX present');
+    // MLLP names its sender only in MSH-4: no records are disclosed over it unless MLLP_QUERIES is set.
+    const overMllp = await process({ raw: qbp('Z34', `${mrn}|${family}^${given}^^^^^L||${pidSeg[7]}|${pidSeg[8]}`), transport: 'mllp', sender, receivedAt: new Date() });
+    assert.equal(msa(overMllp.reply), 'AR');
+    assert.equal(seg(overMllp.reply, 'PID').length, 0);
     const nf = await send(qbp('Z34', `NOPE${unique()}^^^NIST-MPI-1^MR|Nobody^None^^^^^L||19000101|F`));
     assert.match(seg(nf.reply, 'MSH')[0]?.[20] ?? '', /^Z33/);
     assert.equal(seg(nf.reply, 'QAK')[0]?.[2], 'NF');

@@ -10,6 +10,8 @@ import { intakeVxu, type SameVaccineGroup } from './vxu-intake.ts';
 /** One inbound message as a transport hands it over. */
 export interface Hl7Inbound {
   raw: string;
+  /** The transport it came by: MLLP identifies senders by MSH-4 only, without credentials. */
+  transport?: 'soap' | 'mllp' | 'http';
   sender?: SenderIdentity;
   remoteAddress?: string;
   receivedAt: Date;
@@ -34,6 +36,12 @@ export interface Hl7ProcessorDeps {
   iisAuthority: string;
   /** Whether two CVX codes share a vaccine group (de-duplication of doses). */
   sameVaccineGroup: SameVaccineGroup;
+  /**
+   * Answer queries (QBP) that came over MLLP. Off by default: MLLP carries no credentials (the sender is whoever puts
+   * a registered facility in MSH-4), so patient records are disclosed only over SOAP (username and password) and
+   * HTTP (backend token) unless the MLLP link is otherwise secured (VPN, TLS tunnel, address allowlist).
+   */
+  mllpQueries?: boolean;
 }
 
 const controlId = (): string => `${Date.now().toString(36)}${randomBytes(6).toString('hex')}`.toUpperCase();
@@ -60,6 +68,10 @@ export function createHl7Processor(deps: Hl7ProcessorDeps): (msg: Hl7Inbound) =>
     }
     const requestId = msg.messageId ?? `hl7-${header.controlId}`;
     const ctx = senderContext(deps.services, deps.repo, msg.sender, requestId, msg.remoteAddress);
+    if (header.messageType === 'QBP' && msg.transport === 'mllp' && !deps.mllpQueries) {
+      const text = 'Queries are answered over SOAP or HTTP, which authenticate the sender; MLLP takes VXU only';
+      return { reply: ack(header, [hl7Issue({ segment: 'MSH', sequence: 1, field: 9 }, '207', 'E', text, '4')], now, 'AR'), touched: [] };
+    }
     try {
       if (header.messageType === 'QBP') {
         const rsp = { header, ...opts(now), iisAuthority: deps.iisAuthority };

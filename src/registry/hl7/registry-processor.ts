@@ -12,10 +12,11 @@ export const REGISTRY_HL7_ID = 'OPEN-IIS';
  * data's vaccine groups, replies signed as the registry.
  * @param services - the server's services.
  * @param repo - the repository.
+ * @param options - `mllpQueries`: answer QBP over MLLP too (MLLP_QUERIES).
  * @returns the processor every transport calls.
  */
-export async function createRegistryHl7Processor(services: Services, repo: Repository): Promise<(msg: Hl7Inbound) => Promise<Hl7Outcome>> {
+export async function createRegistryHl7Processor(services: Services, repo: Repository, options: { mllpQueries?: boolean } = {}): Promise<(msg: Hl7Inbound) => Promise<Hl7Outcome>> {
   const tables = await loadCodeTables();
   const sameVaccineGroup = services.forecast ? sameVaccineGroupFrom(services.forecast.data.cvxToAntigens) : (a: string, b: string) => a === b;
-  return createHl7Processor({ services, repo, tables, sendingApp: REGISTRY_HL7_ID, sendingFacility: REGISTRY_HL7_ID, iisAuthority: REGISTRY_HL7_ID, sameVaccineGroup });
+  return createHl7Processor({ services, repo, tables, sendingApp: REGISTRY_HL7_ID, sendingFacility: REGISTRY_HL7_ID, iisAuthority: REGISTRY_HL7_ID, sameVaccineGroup, mllpQueries: options.mllpQueries ?? false });
 }
