@@ -3,6 +3,7 @@
  * then each failure with its differences. Known-stale cases are reported, never hidden.
  */
 import { fileURLToPath } from 'node:url';
+import { sharedDataDir } from '../helpers/shared-data.ts';
 import { dirname, join } from 'node:path';
 import { loadSupportingData } from '../../src/forecast/load-supporting-data.ts';
 import { loadCases, loadStaleCases, runCase, type CaseResult } from './cdsi-harness.ts';
@@ -10,8 +11,8 @@ import { loadCases, loadStaleCases, runCase, type CaseResult } from './cdsi-harn
 const here = dirname(fileURLToPath(import.meta.url));
 /** Supporting data shipped with the product. */
 export const DATA_DIR = join(here, '../../src/forecast/supporting-data/4.64');
-/** Folder of the CDC case CSVs: ../shared beside the project, or CDSI_CASES_DIR. */
-export const CASES_DIR = process.env['CDSI_CASES_DIR'] ?? join(here, '..', '..', '..', 'shared', 'data', 'cdsi', 'test-cases');
+/** Folder of the CDC case CSVs: CDSI_CASES_DIR, else the shared data folder (test/helpers/shared-data.ts). */
+export const CASES_DIR = process.env['CDSI_CASES_DIR'] ?? join(sharedDataDir(), 'cdsi', 'test-cases');
 /** The CDC case files. */
 export const CASE_FILES = [
   join(CASES_DIR, 'cdsi-healthy-childhood-and-adult-test-cases-v4.45.csv'),

@@ -1,10 +1,10 @@
-// Test helper: reads the NIST HL7 v2 immunization messages from ../shared/data/hl7 beside the project.
+// Test helper: reads the NIST HL7 v2 immunization messages from the shared data folder (test/helpers/shared-data.ts).
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseMessage, type ParsedMessage } from '../../src/hl7v2/message.ts';
+import { sharedDataDir } from '../helpers/shared-data.ts';
 
 /** The folder of the NIST messages. */
-export const NIST_DIR = fileURLToPath(new URL('../../../shared/data/hl7/', import.meta.url));
+export const NIST_DIR = `${sharedDataDir()}hl7/`;
 
 /** @param name - file name without `.hl7`. @returns the raw text. */
 export function nistText(name: string): string {
