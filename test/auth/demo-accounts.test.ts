@@ -11,15 +11,20 @@ import { patientOptions } from '../../src/auth/patient-choices.ts';
 import { signIn } from '../../src/auth/sign-in.ts';
 import { ROLES } from '../../src/auth/access-claims.ts';
 import { startLiveRegistry, type LiveRegistry } from './helpers.ts';
+import { freshPostgresDatabase } from '../helpers/fresh-database.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'iis-demo-'));
 let live: LiveRegistry;
+let fresh: Awaited<ReturnType<typeof freshPostgresDatabase>>;
 before(async () => {
-  live = await startLiveRegistry({ DATA_DIR: dataDir });
+  // The demo data set loads only into an empty registry: on PostgreSQL, a database of its own.
+  fresh = await freshPostgresDatabase();
+  live = await startLiveRegistry({ DATA_DIR: dataDir, ...(fresh ? { DATABASE_URL: fresh.url } : {}) });
   assert.ok((await seedDemoDataIfEmpty(live.registry.core)) > 0);
 });
 after(async () => {
   await live?.close();
+  await fresh?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -132,7 +132,11 @@ export async function intakeVxu(ctx: FhirContext, msg: ParsedMessage, tables: Co
     patient = await writeFhir(ctx, 'PUT', { ...incoming, id: crypto.randomUUID() });
   } else {
     const merged = mergePatient(found.patient, incoming);
-    if (!mapping.protected && merged.meta?.security) merged.meta.security = merged.meta.security.filter((s) => s.code !== 'R');
+    if (!mapping.protected && merged.meta?.security) {
+      const security = merged.meta.security.filter((s) => s.code !== 'R');
+      if (security.length) merged.meta.security = security;
+      else delete merged.meta.security;
+    }
     patient = await writeFhir(ctx, 'PUT', merged);
   }
   const pid = patient.id as string;

@@ -1,0 +1,30 @@
+import pg from 'pg';
+
+/**
+ * On the PostgreSQL run (DATABASE_URL set), a new empty database on the same server for a test that needs one (for
+ * example, seeding the demo data set, which only loads into an empty registry); on PGlite, undefined (each test
+ * registry is a new in-memory database anyway).
+ * @returns the URL and a function that drops the database, or undefined.
+ */
+export async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+  const base = process.env.DATABASE_URL;
+  if (!base) return undefined;
+  const name = `iis_t_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const adminUrl = new URL(base);
+  adminUrl.pathname = '/postgres';
+  const admin = new pg.Client(adminUrl.href);
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    drop: async () => {
+      const c = new pg.Client(adminUrl.href);
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
