@@ -46,7 +46,7 @@ function responseResources(req: FhirRequest, res: FhirResponse | undefined): Res
 export async function withAudit(req: FhirRequest, ctx: FhirContext, run: () => Promise<FhirResponse>): Promise<FhirResponse> {
   const interaction = interactionOf(req);
   const sink = ctx.services.audit;
-  if (!interaction || !sink) return run();
+  if (!interaction || !sink || (ctx.internalLookup && req.method === 'GET')) return run();
   const facts = (status: number, res?: FhirResponse): AuditFacts => {
     const resources = responseResources(req, res);
     const written = res?.location ? /\/([A-Z][A-Za-z]+)\/([^/]+)\/_history/.exec(res.location) : null;

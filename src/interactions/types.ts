@@ -96,6 +96,11 @@ export interface FhirContext {
   requestId: string;
   /** Who is asking (for the audit trail). */
   actor?: Actor;
+  /**
+   * A lookup the server makes for its own logic (e.g. matching a reported patient or dose during HL7 v2 intake):
+   * its results are not disclosed to the caller, so reads and searches in it are not audited (writes still are).
+   */
+  internalLookup?: boolean;
   /** The caller's access control; absent for the server's own work. `repo` already applies it. */
   access?: AccessControl;
   /** Inside a transaction bundle: patients whose stored forecast is refreshed once, at the end. */

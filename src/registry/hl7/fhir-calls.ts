@@ -7,10 +7,11 @@ import type { FhirContext, FhirMethod } from '../../interactions/types.ts';
  * @param ctx - the caller's context.
  * @param type - resource type.
  * @param query - search parameters.
+ * @param internal - a lookup for the server's own matching, whose results the sender never sees (not audited).
  * @returns the matching resources (no includes).
  */
-export async function searchFhir<T extends Resource>(ctx: FhirContext, type: string, query: [string, string][]): Promise<T[]> {
-  const res = await handleFhirRequest({ method: 'GET', path: type, query, headers: {} }, ctx);
+export async function searchFhir<T extends Resource>(ctx: FhirContext, type: string, query: [string, string][], internal = false): Promise<T[]> {
+  const res = await handleFhirRequest({ method: 'GET', path: type, query, headers: {} }, internal ? { ...ctx, internalLookup: true } : ctx);
   return ((res.resource as Bundle).entry ?? []).filter((e) => e.search?.mode !== 'include').map((e) => e.resource as T);
 }
 

@@ -19,7 +19,7 @@ export type Identification =
 export async function identifyPatient(ctx: FhirContext, incoming: Patient): Promise<Identification> {
   for (const id of incoming.identifier ?? []) {
     if (!id.system || !id.value) continue;
-    const found = await searchFhir<Patient>(ctx, 'Patient', [['identifier', `${id.system}|${id.value}`], ['_count', '2']]);
+    const found = await searchFhir<Patient>(ctx, 'Patient', [['identifier', `${id.system}|${id.value}`], ['_count', '2']], true);
     if (found.length === 1) return { kind: 'identifier', patient: found[0] as Patient };
   }
   const name = incoming.name?.find((n) => n.use !== 'maiden') ?? incoming.name?.[0];
@@ -28,7 +28,7 @@ export async function identifyPatient(ctx: FhirContext, incoming: Patient): Prom
   if (!family || !given || !incoming.birthDate) return { kind: 'new', ambiguous: 0 };
   const query: [string, string][] = [['family:exact', family], ['given:exact', given], ['birthdate', incoming.birthDate], ['_count', '2']];
   if (incoming.gender && incoming.gender !== 'unknown') query.push(['gender', incoming.gender]);
-  const found = await searchFhir<Patient>(ctx, 'Patient', query);
+  const found = await searchFhir<Patient>(ctx, 'Patient', query, true);
   if (found.length === 1) return { kind: 'demographics', patient: found[0] as Patient };
   return { kind: 'new', ambiguous: found.length };
 }

@@ -29,13 +29,13 @@ function validationIssues(ctx: FhirContext, resource: Resource, at: { segment: s
 
 async function findDose(ctx: FhirContext, patientId: string, dose: VxuImmunization, facilityId: string, same: SameVaccineGroup): Promise<Immunization | undefined> {
   if (dose.fillerOrderNumber) {
-    const byOrder = await searchFhir<Immunization>(ctx, 'Immunization', [['identifier', `${fillerSystem(facilityId)}|${dose.fillerOrderNumber}`], ['_count', '2']]);
+    const byOrder = await searchFhir<Immunization>(ctx, 'Immunization', [['identifier', `${fillerSystem(facilityId)}|${dose.fillerOrderNumber}`], ['_count', '2']], true);
     if (byOrder[0]) return byOrder[0];
   }
   const day = dose.resource.occurrenceDateTime?.slice(0, 10);
   const cvx = cvxOf(dose.resource);
   if (!day || !cvx) return undefined;
-  const sameDay = await searchFhir<Immunization>(ctx, 'Immunization', [['patient', `Patient/${patientId}`], ['date', day], ['status:not', 'entered-in-error'], ['_count', '100']]);
+  const sameDay = await searchFhir<Immunization>(ctx, 'Immunization', [['patient', `Patient/${patientId}`], ['date', day], ['status:not', 'entered-in-error'], ['_count', '100']], true);
   return sameDay.find((i) => {
     const other = cvxOf(i);
     return other !== undefined && (other === cvx || same(other, cvx)) && (i.status === 'not-done') === (dose.resource.status === 'not-done');
@@ -76,7 +76,7 @@ async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunizat
 
 async function writeRelatedPersons(ctx: FhirContext, patientId: string, people: RelatedPerson[], out: VxuOutcome): Promise<void> {
   if (!people.length) return;
-  const existing = await searchFhir<RelatedPerson>(ctx, 'RelatedPerson', [['patient', `Patient/${patientId}`], ['_count', '100']]);
+  const existing = await searchFhir<RelatedPerson>(ctx, 'RelatedPerson', [['patient', `Patient/${patientId}`], ['_count', '100']], true);
   const key = (r: RelatedPerson): string => `${r.name?.[0]?.family ?? ''}|${r.name?.[0]?.given?.[0] ?? ''}|${r.relationship?.[0]?.coding?.[0]?.code ?? ''}`.toLowerCase();
   for (const [i, person] of people.entries()) {
     const rp: RelatedPerson = { ...person, patient: { reference: `Patient/${patientId}` } };
