@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import type { Db } from './db.ts';
 
 /** A registered HL7 v2 sender as stored (without its password hash). */
@@ -10,38 +11,6 @@ export interface Hl7SenderRow {
   created: Date;
 }
 
-/** scrypt cost: N=2^15, r=8 needs 32 MiB; maxmem leaves room above 128·N·r (Node's 32 MiB default is too tight). */
-const SCRYPT: ScryptOptions = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
-const KEY_LENGTH = 32;
-
-function scryptAsync(password: string, salt: Buffer, o: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(password, salt, KEY_LENGTH, o, (err, key) => (err ? reject(err) : resolve(key))));
-}
-
-/**
- * Hashes a password with scrypt (memory-hard, RFC 7914) and a random salt.
- * @param password - the clear password.
- * @returns `scrypt$N$r$p$salt$key`, base64url parts.
- */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, SCRYPT);
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
-}
-
-/**
- * Checks a password against a hash from {@link hashPassword}, in constant time.
- * @param password - the clear password.
- * @param stored - the stored hash.
- * @returns true when they match.
- */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [alg, n, r, p, salt, key] = stored.split('$');
-  if (alg !== 'scrypt' || !salt || !key) return false;
-  const expected = Buffer.from(key, 'base64url');
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
-}
 
 interface SenderDbRow {
   facility_id: string;
