@@ -77,10 +77,6 @@ export interface ResourceScope {
   permissions: Set<Permission>;
 }
 
-const V2 = /^(patient|user|system)\/(\*|[A-Z][A-Za-z]+)\.([cruds]+)(\?.*)?$/;
-const V1 = /^(patient|user|system)\/(\*|[A-Z][A-Za-z]+)\.(read|write|\*)$/;
-const ORDER = 'cruds';
-
 /**
  * Parses SMART resource scopes, v2 (`patient/Immunization.rs`, permissions in the order c r u d s) and v1
  * (`user/Patient.read` = rs, `.write` = cud, `.*` = cruds), per SMART App Launch 2.0 §3.4 and its v1 mapping
@@ -92,21 +88,11 @@ const ORDER = 'cruds';
 export function parseResourceScopes(scopes: string[]): ResourceScope[] {
   const out: ResourceScope[] = [];
   for (const s of scopes) {
-    const v2 = V2.exec(s);
-    if (v2) {
-      const perms = v2[3] as string;
-      if (v2[4]) continue;
-      // v2 permissions must appear in canonical order, each at most once.
-      const ordered = [...perms].every((p, i, a) => i === 0 || ORDER.indexOf(a[i - 1] as string) < ORDER.indexOf(p));
-      if (!ordered) continue;
-      out.push({ context: v2[1] as ResourceScope['context'], resourceType: v2[2] as string, permissions: new Set([...perms] as Permission[]) });
-      continue;
-    }
-    const v1 = V1.exec(s);
-    if (v1) {
-      const p = v1[3] === 'read' ? 'rs' : v1[3] === 'write' ? 'cud' : 'cruds';
-      out.push({ context: v1[1] as ResourceScope['context'], resourceType: v1[2] as string, permissions: new Set([...p] as Permission[]) });
-    }
+    // One grammar for the server and the FHIR side (RESOURCE_SCOPE): v2 permissions in canonical order c r u d s.
+    const m = RESOURCE_SCOPE.exec(s);
+    if (!m || !m[3] || m[4]) continue;
+    const perms = m[3] === 'read' ? 'rs' : m[3] === 'write' ? 'cud' : m[3] === '*' ? 'cruds' : m[3];
+    out.push({ context: m[1] as ResourceScope['context'], resourceType: m[2] as string, permissions: new Set([...perms] as Permission[]) });
   }
   return out;
 }

@@ -1,8 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessClaims } from '../auth/access-claims.ts';
-import { AccessPolicy } from '../auth/policy.ts';
 import { FhirError, errorIssue, outcome } from '../fhir/outcomes.ts';
-import type { Services } from '../interactions/types.ts';
 import type { Actor } from '../registry/audit-event.ts';
 
 /** Checks a bearer token and says what it carries; throws when it is invalid, expired or revoked. */
@@ -24,6 +22,16 @@ function unauthorized(reply: FastifyReply, text: string, error?: string): FhirEr
 }
 
 /**
+ * The bearer token of a request (RFC 6750 §2.1).
+ * @param request - the request.
+ * @returns the token, or undefined when the Authorization header is absent or not `Bearer <token>`.
+ */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return header ? /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header)?.[1] : undefined;
+}
+
+/**
  * Authenticates a request to the FHIR API with its SMART access token (RFC 6750 bearer;
  * SMART App Launch 2.0 §"Access token"), or answers 401 with `WWW-Authenticate`.
  * @param request - the request.
@@ -34,10 +42,10 @@ function unauthorized(reply: FastifyReply, text: string, error?: string): FhirEr
 export async function authenticate(request: FastifyRequest, reply: FastifyReply, verify: TokenVerifier | undefined): Promise<AccessClaims> {
   if (!verify) return DEVELOPER_CLAIMS;
   const header = request.headers.authorization;
-  const m = header ? /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header) : null;
-  if (!m) throw unauthorized(reply, header ? 'The Authorization header must be "Bearer <access token>"' : 'This endpoint needs an access token', header ? 'invalid_request' : undefined);
+  const token = bearerToken(request);
+  if (!token) throw unauthorized(reply, header ? 'The Authorization header must be "Bearer <access token>"' : 'This endpoint needs an access token', header ? 'invalid_request' : undefined);
   try {
-    const claims = await verify(m[1] as string);
+    const claims = await verify(token);
     if (claims.expiresAt * 1000 <= Date.now()) throw new Error('expired');
     return claims;
   } catch {
@@ -53,14 +61,4 @@ export async function authenticate(request: FastifyRequest, reply: FastifyReply,
  */
 export function actorOf(claims: AccessClaims, address: string): Actor {
   return { name: claims.sub, clientId: claims.clientId, role: claims.role, address, ...(claims.fhirUser ? { reference: claims.fhirUser } : {}) };
-}
-
-/**
- * The access policy of a request's claims.
- * @param claims - token claims.
- * @param services - the server's services.
- * @returns the policy.
- */
-export function policyOf(claims: AccessClaims, services: Services): AccessPolicy {
-  return new AccessPolicy(claims, services);
 }

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { handleFhirRequest } from '../interactions/router.ts';
 import type { FhirContext, FhirMethod, FhirRequest, Services } from '../interactions/types.ts';
 import type { Repository } from '../store/repository.ts';
-import { actorOf, authenticate, policyOf, type TokenVerifier } from './authenticate.ts';
+import { AccessPolicy } from '../auth/policy.ts';
+import { actorOf, authenticate, type TokenVerifier } from './authenticate.ts';
 import { negotiateFormat } from './content-negotiation.ts';
 import { sendFhir } from './send.ts';
 
@@ -65,7 +66,7 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
       ctx = { services: options.services, repo: options.repo, requestId: request.id, actor: { name: 'anonymous', address: request.ip } };
     } else {
       const claims = await authenticate(request, reply, options.verifyToken);
-      const access = policyOf(claims, options.services);
+      const access = new AccessPolicy(claims, options.services);
       ctx = { services: options.services, repo: options.repo.withAccess(access), requestId: request.id, actor: actorOf(claims, request.ip), access };
     }
     const res = await handleFhirRequest(toFhirRequest(request), ctx);

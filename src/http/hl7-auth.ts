@@ -1,13 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { AccessClaims } from '../auth/access-claims.ts';
-import type { TokenVerifier } from './authenticate.ts';
+import { bearerToken, type TokenVerifier } from './authenticate.ts';
 import type { Hl7Caller } from './hl7-routes.ts';
 
 async function claimsOf(request: FastifyRequest, verify: TokenVerifier): Promise<AccessClaims | null> {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  if (!m) return null;
+  const token = bearerToken(request);
+  if (!token) return null;
   try {
-    const claims = await verify(m[1] as string);
+    const claims = await verify(token);
     return claims.expiresAt * 1000 > Date.now() ? claims : null;
   } catch {
     return null;
