@@ -1,6 +1,7 @@
 import type { Immunization, Observation, Patient, Provenance, RelatedPerson, Resource } from '@medplum/fhirtypes';
 import { REPORTING_ORG_SYSTEM } from '../../auth/policy.ts';
 import { hl7Issue, mapVxu, type CodeTables, type Hl7Issue, type ParsedMessage, type VxuImmunization } from '../../hl7v2/index.ts';
+import { FhirError } from '../../fhir/outcomes.ts';
 import type { FhirContext } from '../../interactions/types.ts';
 import { searchFhir, writeFhir } from './fhir-calls.ts';
 import { identifyPatient, mergePatient } from './identify-patient.ts';
@@ -22,9 +23,20 @@ export type SameVaccineGroup = (cvxA: string, cvxB: string) => boolean;
 const cvxOf = (imm: Immunization): string | undefined => imm.vaccineCode?.coding?.find((c) => c.system === 'http://hl7.org/fhir/sid/cvx')?.code;
 const reportedBy = (imm: Immunization): string | undefined => imm.meta?.tag?.find((t) => t.system === REPORTING_ORG_SYSTEM)?.code;
 
-function validationIssues(ctx: FhirContext, resource: Resource, at: { segment: string; sequence: number }): Hl7Issue[] {
-  const report = ctx.services.validator.validate(resource);
-  return [...report.base, ...report.profile].map((i) => hl7Issue(at, '102', 'E', `${i.expression?.[0] ?? resource.resourceType}: ${i.details?.text ?? i.diagnostics ?? 'invalid'}`, '2'));
+/**
+ * Writes a resource; when the write's own validation refuses it (400/422: R4, profiles, record rules), returns the
+ * problems as ERR issues at the segment it came from instead of throwing, so the rest of the message is kept. Each
+ * resource is validated once, by the interaction.
+ */
+async function tryWrite<T extends Resource>(ctx: FhirContext, method: 'POST' | 'PUT', resource: T, at: { segment: string; sequence: number }, out: VxuOutcome, severity: 'E' | 'W' = 'E'): Promise<T | undefined> {
+  try {
+    return await writeFhir(ctx, method, resource);
+  } catch (err) {
+    if (!(err instanceof FhirError) || (err.status !== 400 && err.status !== 422)) throw err;
+    const issues = err.outcome.issue ?? [];
+    out.issues.push(...issues.map((i) => hl7Issue(at, '102', severity, `${i.expression?.[0] ?? resource.resourceType}: ${i.details?.text ?? i.diagnostics ?? 'invalid'}`, '2')));
+    return undefined;
+  }
 }
 
 async function findDose(ctx: FhirContext, patientId: string, dose: VxuImmunization, facilityId: string, same: SameVaccineGroup): Promise<Immunization | undefined> {
@@ -46,11 +58,6 @@ async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunizat
   const at = { segment: 'RXA', sequence: dose.rxaSequence };
   const imm: Immunization = { ...dose.resource, patient: { reference: `Patient/${patientId}` } };
   if (dose.fillerOrderNumber) imm.identifier = [...(imm.identifier ?? []), { system: fillerSystem(sender.facilityId), value: dose.fillerOrderNumber }];
-  const problems = validationIssues(ctx, imm, at);
-  if (problems.length) {
-    out.issues.push(...problems);
-    return;
-  }
   const match = await findDose(ctx, patientId, dose, sender.facilityId, same);
   if (dose.actionCode === 'D') {
     if (!match) {
@@ -70,8 +77,8 @@ async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunizat
     out.issues.push(hl7Issue(at, '0', 'I', 'This dose is already on record from another provider; not duplicated', '5'));
     return;
   }
-  const stored = await writeFhir(ctx, match ? 'PUT' : 'POST', match ? { ...imm, id: match.id } : imm);
-  out.touched.push(`Immunization/${stored.id}`);
+  const stored = await tryWrite(ctx, match ? 'PUT' : 'POST', match ? { ...imm, id: match.id } : imm, at, out);
+  if (stored) out.touched.push(`Immunization/${stored.id}`);
 }
 
 async function writeRelatedPersons(ctx: FhirContext, patientId: string, people: RelatedPerson[], out: VxuOutcome): Promise<void> {
@@ -80,23 +87,18 @@ async function writeRelatedPersons(ctx: FhirContext, patientId: string, people: 
   const key = (r: RelatedPerson): string => `${r.name?.[0]?.family ?? ''}|${r.name?.[0]?.given?.[0] ?? ''}|${r.relationship?.[0]?.coding?.[0]?.code ?? ''}`.toLowerCase();
   for (const [i, person] of people.entries()) {
     const rp: RelatedPerson = { ...person, patient: { reference: `Patient/${patientId}` } };
-    const problems = validationIssues(ctx, rp, { segment: 'NK1', sequence: i + 1 });
-    if (problems.length) {
-      out.issues.push(...problems.map((p) => ({ ...p, severity: 'W' as const })));
-      continue;
-    }
     const match = existing.find((e) => key(e) === key(rp));
-    const stored = await writeFhir(ctx, match ? 'PUT' : 'POST', match ? { ...rp, id: match.id } : rp);
-    out.touched.push(`RelatedPerson/${stored.id}`);
+    const stored = await tryWrite(ctx, match ? 'PUT' : 'POST', match ? { ...rp, id: match.id } : rp, { segment: 'NK1', sequence: i + 1 }, out, 'W');
+    if (stored) out.touched.push(`RelatedPerson/${stored.id}`);
   }
 }
 
 async function writeObservations(ctx: FhirContext, patientId: string, observations: Observation[], out: VxuOutcome): Promise<void> {
   for (const o of observations) {
     const obs: Observation = { ...o, subject: { reference: `Patient/${patientId}` } };
-    if (validationIssues(ctx, obs, { segment: 'OBX', sequence: 1 }).length) continue;
-    const stored = await writeFhir(ctx, 'POST', obs);
-    out.touched.push(`Observation/${stored.id}`);
+    // An observation the registry cannot keep is dropped silently, as before: the dose records carry the message.
+    const stored = await tryWrite(ctx, 'POST', obs, { segment: 'OBX', sequence: 1 }, { issues: [], touched: [] });
+    if (stored) out.touched.push(`Observation/${stored.id}`);
   }
 }
 
@@ -119,27 +121,24 @@ export async function intakeVxu(ctx: FhirContext, msg: ParsedMessage, tables: Co
   const out: VxuOutcome = { issues: [...mapping.issues], touched: [] };
   if (mapping.issues.some((i) => i.severity === 'E' && (i.segment === 'PID' || i.segment === 'MSH'))) return out;
   const incoming: Patient = mapping.patient;
-  const patientProblems = validationIssues(ctx, { ...incoming, id: 'candidate' }, { segment: 'PID', sequence: 1 });
-  if (patientProblems.length) {
-    out.issues.push(...patientProblems);
-    return out;
-  }
   for (const id of incoming.identifier ?? []) if (id.system && id.value) await ctx.repo.lockKey(`hl7-patient:${id.system}|${id.value}`);
   const found = await identifyPatient(ctx, incoming);
   let patient: Patient;
   if (found.kind === 'new') {
     if (found.ambiguous > 1) out.issues.push(hl7Issue({ segment: 'PID', sequence: 1, field: 5 }, '0', 'W', 'Several registry patients match these demographics; a new record was created for review', '5'));
-    patient = await writeFhir(ctx, 'PUT', { ...incoming, id: crypto.randomUUID() });
+    patient = { ...incoming, id: crypto.randomUUID() };
   } else {
-    const merged = mergePatient(found.patient, incoming);
-    if (!mapping.protected && merged.meta?.security) {
-      const security = merged.meta.security.filter((s) => s.code !== 'R');
-      if (security.length) merged.meta.security = security;
-      else delete merged.meta.security;
+    patient = mergePatient(found.patient, incoming);
+    if (!mapping.protected && patient.meta?.security) {
+      const security = patient.meta.security.filter((s) => s.code !== 'R');
+      if (security.length) patient.meta.security = security;
+      else delete patient.meta.security;
     }
-    patient = await writeFhir(ctx, 'PUT', merged);
   }
-  const pid = patient.id as string;
+  // A patient the registry cannot accept stores nothing of the message (the doses need it).
+  const stored = await tryWrite(ctx, 'PUT', patient, { segment: 'PID', sequence: 1 }, out);
+  if (!stored) return out;
+  const pid = stored.id as string;
   out.touched.push(`Patient/${pid}`);
   await writeRelatedPersons(ctx, pid, mapping.relatedPersons, out);
   for (const dose of mapping.immunizations) {
