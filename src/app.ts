@@ -75,7 +75,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await registerAuthRoutes(app, auth);
   // PGlite admits one process: CLI admin commands reach the database through the running server.
   const adminSecret = db.driver === 'pglite' ? newAdminSecret() : undefined;
-  if (adminSecret) await app.register(adminRoutes, { core, secret: adminSecret });
+  if (adminSecret) await app.register(adminRoutes, { core, secret: adminSecret, afterCommand: () => auth.forgetVerifiedTokens() });
   // Authorization is on unless AUTH_DISABLED (loopback only): every FHIR request needs a token this server issued.
   const verifyToken: TokenVerifier | undefined = config.authDisabled ? undefined : (options.verifyToken ?? ((token) => auth.verifyAccessToken(token)));
   await app.register(fhirRoutes, { services, repo, verifyToken });

@@ -38,6 +38,8 @@ export interface Config {
   hl7MaxMessageBytes: number;
   /** Answer QBP queries over MLLP (`MLLP_QUERIES`, default false: MLLP has no credentials). */
   mllpQueries: boolean;
+  /** Seconds a verified access token's claims are reused before it is looked up again (`TOKEN_CACHE_SECONDS`, default 10; 0 = every request). */
+  tokenCacheSeconds: number;
 }
 
 /** An upstream OpenID Connect identity provider that staff may sign in with. */
@@ -154,5 +156,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mllpHost: env.MLLP_HOST?.trim() || host,
     hl7MaxMessageBytes,
     mllpQueries: env.MLLP_QUERIES ? parseBoolean('MLLP_QUERIES', env.MLLP_QUERIES) : false,
+    tokenCacheSeconds: env.TOKEN_CACHE_SECONDS ? parseInteger('TOKEN_CACHE_SECONDS', env.TOKEN_CACHE_SECONDS, 0, 300) : 10,
   };
 }

@@ -1,3 +1,4 @@
+import { TokenClaimsCache } from './token-cache.ts';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
@@ -45,12 +46,15 @@ export interface AuthServer {
   smartConfiguration(): Record<string, unknown>;
   /**
    * Checks a bearer token (https://hl7.org/fhir/smart-app-launch/app-launch.html#access-token): it must be one this
-   * server issued, unexpired and not revoked (tokens are opaque and looked up, so revocation is immediate).
+   * server issued, unexpired and not revoked. Tokens are opaque and looked up; a verified token's claims are reused
+   * for `TOKEN_CACHE_SECONDS` (revocation in this process takes effect at once, on other nodes within that interval).
    * @param token - the bearer token.
    * @returns what it grants.
    * @throws InvalidTokenError otherwise.
    */
   verifyAccessToken(token: string): Promise<AccessClaims>;
+  /** Drops the short-lived memory of verified tokens (after users, clients or grants change). */
+  forgetVerifiedTokens(): void;
   /** Stops the sweeper of expired artifacts (all state lives in the database). */
   close(): Promise<void>;
 }
@@ -91,6 +95,13 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
     return this.clientSecret ? verifyPassword(actual, this.clientSecret) : Promise.resolve(false);
   };
   provider.use(smartMiddleware(provider, fhirBase));
+  // Verified claims are reused for a few seconds; any revocation in this process forgets them all at once.
+  const recent = new TokenClaimsCache(config.tokenCacheSeconds * 1000);
+  const forget = (): void => recent.clear();
+  provider.on('grant.revoked', forget);
+  provider.on('access_token.destroyed', forget);
+  provider.on('client_credentials.destroyed', forget);
+  provider.on('refresh_token.destroyed', forget);
   // Unexpected failures inside oidc-provider answer 500 to the client; keep the reason for operators (no request data).
   provider.on('server_error', (_ctx: unknown, err: Error) => console.error('authorization server error:', err.message));
 
@@ -109,24 +120,35 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
     provider, store, contexts, Adapter, repo, config, issuer, fhirBase,
     smartConfiguration: () => smartConfiguration(issuer),
     async verifyAccessToken(token: string): Promise<AccessClaims> {
-      const t = token && token.length < 512 ? await findToken(token) : undefined;
-      const now = Math.floor(Date.now() / 1000);
-      if (!t || t.isExpired || !t.exp || t.exp <= now) throw new InvalidTokenError('the access token is unknown, expired or revoked');
-      const extra = t.extra ?? {};
-      const role = String(extra.role ?? '');
-      if (!isRole(role)) throw new InvalidTokenError('the access token carries no registry role');
-      const str = (k: string): string | undefined => (typeof extra[k] === 'string' ? (extra[k] as string) : undefined);
-      const claims: AccessClaims = { sub: t.accountId ?? t.clientId, clientId: t.clientId, scopes: splitScopes(t.scope), role, expiresAt: t.exp };
-      for (const k of ['organization', 'jurisdiction', 'fhirUser', 'patient'] as const) {
-        const v = str(k);
-        if (v) claims[k] = v;
-      }
+      const known = recent.get(token);
+      if (known) return known;
+      const claims = await lookUp(token);
+      recent.set(token, claims);
       return claims;
+    },
+    forgetVerifiedTokens() {
+      recent.clear();
     },
     async close() {
       clearInterval(sweep);
     },
   };
+
+  async function lookUp(token: string): Promise<AccessClaims> {
+    const t = token && token.length < 512 ? await findToken(token) : undefined;
+    const now = Math.floor(Date.now() / 1000);
+    if (!t || t.isExpired || !t.exp || t.exp <= now) throw new InvalidTokenError('the access token is unknown, expired or revoked');
+    const extra = t.extra ?? {};
+    const role = String(extra.role ?? '');
+    if (!isRole(role)) throw new InvalidTokenError('the access token carries no registry role');
+    const str = (k: string): string | undefined => (typeof extra[k] === 'string' ? (extra[k] as string) : undefined);
+    const claims: AccessClaims = { sub: t.accountId ?? t.clientId, clientId: t.clientId, scopes: splitScopes(t.scope), role, expiresAt: t.exp };
+    for (const k of ['organization', 'jurisdiction', 'fhirUser', 'patient'] as const) {
+      const v = str(k);
+      if (v) claims[k] = v;
+    }
+    return claims;
+  }
 }
 
 /** Koa middleware around oidc-provider's routes for SMART specifics. */

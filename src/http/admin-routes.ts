@@ -14,9 +14,9 @@ function isLoopback(address: string | undefined): boolean {
  * a loopback address with the secret of `DATA_DIR/admin.json` in `x-admin-secret`; anything else is 404, so the
  * endpoint does not advertise itself.
  * @param app - the Fastify instance.
- * @param options - the core and the secret.
+ * @param options - the core, the secret, and what to call after a command ran (users or clients may have changed).
  */
-export async function adminRoutes(app: FastifyInstance, options: { core: Core; secret: string }): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, options: { core: Core; secret: string; afterCommand?: () => void }): Promise<void> {
   const expected = Buffer.from(options.secret);
   app.post('/admin/cli', async (request, reply) => {
     const given = Buffer.from(String(request.headers['x-admin-secret'] ?? ''));
@@ -26,6 +26,8 @@ export async function adminRoutes(app: FastifyInstance, options: { core: Core; s
     const body = request.body as { argv?: unknown; stdin?: unknown } | undefined;
     if (!Array.isArray(body?.argv) || !body.argv.every((a) => typeof a === 'string')) return reply.status(400).send({ error: 'argv must be a list of strings' });
     request.log.info({ command: body.argv.slice(0, 2).join(' ') }, 'admin command');
-    return runAdminCommand(options.core, body.argv as string[], typeof body.stdin === 'string' ? body.stdin : '');
+    const result = await runAdminCommand(options.core, body.argv as string[], typeof body.stdin === 'string' ? body.stdin : '');
+    options.afterCommand?.();
+    return result;
   });
 }

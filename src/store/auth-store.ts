@@ -102,7 +102,11 @@ export class AuthStore {
 
   /** @param username - user to delete. @returns whether it existed. */
   async deleteUser(username: string): Promise<boolean> {
-    return (await this.db.query(`DELETE FROM auth_user WHERE username = $1 RETURNING 1`, [username])).length > 0;
+    // A removed user's sessions, grants and tokens go with it, so nothing it was issued still works.
+    return this.db.transaction(async (tx) => {
+      await tx.query(`DELETE FROM oidc_payload WHERE payload->>'accountId' = $1`, [username]);
+      return (await tx.query(`DELETE FROM auth_user WHERE username = $1 RETURNING 1`, [username])).length > 0;
+    });
   }
 
   /** @returns every client, by id. */
@@ -112,7 +116,11 @@ export class AuthStore {
 
   /** @param id - client to delete. @returns whether it existed. */
   async deleteClient(id: string): Promise<boolean> {
-    return (await this.db.query(`DELETE FROM auth_client WHERE id = $1 RETURNING 1`, [id])).length > 0;
+    // A removed client's grants and tokens go with it.
+    return this.db.transaction(async (tx) => {
+      await tx.query(`DELETE FROM oidc_payload WHERE payload->>'clientId' = $1`, [id]);
+      return (await tx.query(`DELETE FROM auth_client WHERE id = $1 RETURNING 1`, [id])).length > 0;
+    });
   }
 
   /** @param username - user name. @param hash - new password hash. @returns whether the user exists. */

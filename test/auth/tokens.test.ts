@@ -57,6 +57,30 @@ describe('tokens', () => {
     assert.equal((await oidc.tokenIntrospection(config, tokens.access_token)).active, false);
   });
 
+  it('verified claims are reused for a few seconds, then the token is looked up again', async () => {
+    const { tokens } = await staffTokens('openid user/Immunization.rs');
+    const claims = await live.registry.auth.verifyAccessToken(tokens.access_token);
+    // Deleted behind the server's back (as another node's revocation would): still honoured from memory ...
+    await live.registry.db.query(`DELETE FROM oidc_payload WHERE model = 'AccessToken' AND id = $1`, [tokens.access_token]);
+    assert.deepEqual(await live.registry.auth.verifyAccessToken(tokens.access_token), claims);
+    // ... until the interval ends (forgetting is what the interval's end does).
+    live.registry.auth.forgetVerifiedTokens();
+    await assert.rejects(live.registry.auth.verifyAccessToken(tokens.access_token), /unknown/);
+  });
+
+  it('removing a user or a client ends the tokens issued to it', async () => {
+    const { tokens, id } = await staffTokens('openid user/Immunization.rs');
+    await live.registry.auth.verifyAccessToken(tokens.access_token);
+    assert.equal(await live.registry.auth.store.deleteUser(`nurse-${id}`), true);
+    live.registry.auth.forgetVerifiedTokens();
+    await assert.rejects(live.registry.auth.verifyAccessToken(tokens.access_token), /unknown/);
+    const other = await staffTokens('openid user/Immunization.rs');
+    await live.registry.auth.verifyAccessToken(other.tokens.access_token);
+    assert.equal(await live.registry.auth.store.deleteClient(`app-${other.id}`), true);
+    live.registry.auth.forgetVerifiedTokens();
+    await assert.rejects(live.registry.auth.verifyAccessToken(other.tokens.access_token), /unknown/);
+  });
+
   it('an expired access token fails verification', async () => {
     const { tokens } = await staffTokens('user/*.rs');
     await live.registry.db.query(`UPDATE oidc_payload SET payload = jsonb_set(payload, '{exp}', to_jsonb(1)) WHERE model = 'AccessToken'`);
