@@ -1,33 +1,19 @@
-import type { CapabilityStatement, CodeSystem, CompartmentDefinition, Resource, SearchParameter, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { CapabilityStatement, CompartmentDefinition, SearchParameter } from '@medplum/fhirtypes';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { listR4Resources, loadR4Definitions, readR4Bundle } from '../fhir/definitions.ts';
 import { ResourceTypeRegistry } from '../fhir/resource-types.ts';
 import { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
-import { compileProfile } from '../fhir/profile-rules.ts';
-import { R4Validator } from '../fhir/r4-validator.ts';
+import { createRegistryValidator } from '../fhir/registry-validator.ts';
+import { ValidationPool } from '../fhir/validation-pool.ts';
+import { PROJECT_ROOT, readResourceFolder } from '../fhir/project-files.ts';
 import { OperationRegistry } from './operations/registry.ts';
 import { validateOperation } from './operations/validate.ts';
 import { immdsForecastOperation } from './operations/immds-forecast.ts';
 import { ForecastService } from '../registry/forecast/forecast-service.ts';
 import type { ResourceValidator, Services } from './types.ts';
 
-/** The project root (where package.json, conformance/ and profiles/ are). */
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/**
- * Reads every FHIR resource (`*.json`) in a folder of the project.
- * @param folder - folder relative to the project root.
- * @returns the resources.
- */
-export function readResourceFolder(folder: string): Resource[] {
-  const dir = join(PROJECT_ROOT, folder);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Resource);
-}
+export { PROJECT_ROOT, readResourceFolder } from '../fhir/project-files.ts';
 
 function patientCompartment(types: string[]): Map<string, string[]> {
   const def = readR4Bundle('compartmentdefinition-patient.json') as unknown as CompartmentDefinition;
@@ -44,6 +30,8 @@ function patientCompartment(types: string[]): Map<string, string[]> {
 export interface ServicesOptions {
   fhirBaseUrl: string;
   validator?: ResourceValidator;
+  /** Worker threads that validate writes under load (0: validate on the main thread only). */
+  validationWorkers?: number;
 }
 
 /**
@@ -67,14 +55,7 @@ export function buildServices(options: ServicesOptions): Services {
   const operations = new OperationRegistry();
   operations.register(validateOperation);
   operations.register(immdsForecastOperation);
-  const profiles = readResourceFolder('profiles');
-  const terminology = profiles.filter((r): r is ValueSet | CodeSystem => r.resourceType === 'ValueSet' || r.resourceType === 'CodeSystem');
-  const validator = options.validator ?? new R4Validator(terminology);
-  if (validator instanceof R4Validator) {
-    for (const sd of profiles.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition')) {
-      validator.addProfile(compileProfile(sd, validator.expander));
-    }
-  }
+  const validator = options.validator ?? new ValidationPool(createRegistryValidator(), { workers: options.validationWorkers ?? 0 });
   const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
   return {
     fhirBaseUrl: options.fhirBaseUrl,
