@@ -191,7 +191,7 @@ export function forecastSeries(ps: PatientSeries, patient: PatientContext): Seri
   // 12/31/2999 too), so the patient cannot finish the series: a catch-up dose defined only by intervals from
   // doses the patient never had (MenACWY risk 2-23 month dose 4 for a patient past 7 months with no dose).
   if (!dates.bounded) {
-    return { status: 'Aged Out', recommendedVaccines: [], reason: `unable to finish ${ps.series.name} before the maximum age` };
+    return { status: 'Aged Out', recommendedVaccines: [], reason: `patient is unable to finish ${ps.series.name} prior to the maximum age` };
   }
   // FORECASTDN-1: satisfied target doses + 1; for a seasonal target dose only this season's doses count.
   const season = target.seasonStart;
