@@ -29,7 +29,7 @@ function isInProcess(ps: PatientSeries): boolean {
  * @param patient - the patient.
  * @returns true when completable.
  */
-export function isCompletable(ps: PatientSeries, patient: PatientContext): boolean {
+function isCompletable(ps: PatientSeries, patient: PatientContext): boolean {
   if (ps.forecast.status !== 'Not Complete' || !ps.forecast.earliest) return false;
   ps.forecast.finishDate ??= finishDate(ps, ps.forecast.earliest);
   const last = ps.series.doses[ps.series.doses.length - 1];
@@ -52,7 +52,7 @@ function earliestValidDate(ps: PatientSeries): string | undefined {
  * @param patient - the patient.
  * @returns the scorable patient series.
  */
-export function scorableSeries(group: PatientSeries[], patient: PatientContext): PatientSeries[] {
+function scorableSeries(group: PatientSeries[], patient: PatientContext): PatientSeries[] {
   const allContraindicated = group.every((ps) => ps.forecast.status === 'Contraindicated');
   const candidate = (ps: PatientSeries): boolean => ps.forecast.status !== 'Contraindicated' || allContraindicated;
   const top = group.map((ps) => ps.series.seriesPriority).sort()[0];
