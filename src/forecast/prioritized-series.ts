@@ -44,10 +44,11 @@ function earliestValidDate(ps: PatientSeries): string | undefined {
 
 /**
  * §8.1, Table 8-2 (SELECTB-24, SELECTSCORE-2): the scorable patient series of a series group. A Risk series
- * is scorable when no relevant series of the group has a higher series priority; the comparison is made once
- * a highest-priority Risk series has a valid dose, because a few risk series of supporting data 4.64 carry
- * neither a maximum age to start nor indication end ages (MenACWY risk 2-23 month) and would otherwise shut
- * out the lower-priority series written for older patients.
+ * is scorable when no relevant series of the group has a higher series priority. One deliberate deviation: the
+ * priority comparison applies only once a highest-priority Risk series has a valid dose, because a few risk
+ * series of supporting data 4.64 carry neither a maximum age to start nor indication end ages (MenACWY risk
+ * 2-23 month, priority A) and, applied literally, would leave an adult at outbreak risk with an Aged Out infant
+ * series instead of the priority B 1-dose series written for them.
  * @param group - the relevant patient series of one series group.
  * @param patient - the patient.
  * @returns the scorable patient series.
