@@ -88,10 +88,25 @@ function preferableCvx(target: SeriesDose): Set<string> {
   return set;
 }
 
-function computeDates(target: SeriesDose, ps: PatientSeries, patient: PatientContext): { earliest: string; recommended: string; pastDue?: string; latest?: string; maxAgeDate?: string } {
+/** Forecast dates of one target dose (LS §7.5), plus whether any date bounds its candidate earliest date. */
+interface TargetDates {
+  earliest: string;
+  recommended: string;
+  pastDue?: string;
+  latest?: string;
+  maxAgeDate?: string;
+  /**
+   * False when none of the FORECASTDTCAN-1 dates exists (no minimum age, no interval reference, no conflict,
+   * no season, no dose in the series): the candidate earliest date then takes its assumed value 12/31/2999.
+   */
+  bounded: boolean;
+}
+
+function computeDates(target: SeriesDose, ps: PatientSeries, patient: PatientContext): TargetDates {
   const assessment = patient.assessmentDate;
   const age = selectAge(target, assessment);
-  const minAgeDate = ageDate(patient, age.minAge ?? age.absMinAge) ?? patient.birthDate;
+  const ageBound = ageDate(patient, age.minAge ?? age.absMinAge);
+  const minAgeDate = ageBound ?? patient.birthDate;
   const intervals = applyOverride(selectIntervals(target.intervals, assessment)
     .map((rule) => ({ rule, ref: intervalReference(rule, ps, patient, '9999-12-31') })));
   const minIntDates: (string | undefined)[] = [];
@@ -111,7 +126,8 @@ function computeDates(target: SeriesDose, ps: PatientSeries, patient: PatientCon
   // (this is what makes an inadvertent dose push the forecast).
   const lastEvaluated = maxDate(...ps.evaluations.map((e) => e.dose.date));
   // FORECASTDT-1: earliest is the latest of every lower bound.
-  const earliest = maxDate(minAgeDate, ...minIntDates, conflictEnd, target.seasonStart, lastEvaluated) ?? minAgeDate;
+  const bound = maxDate(ageBound, ...minIntDates, conflictEnd, target.seasonStart, lastEvaluated);
+  const earliest = maxDate(minAgeDate, bound) ?? minAgeDate;
   const recAge = ageDate(patient, age.earliestRecAge);
   const recInt = maxDate(...recIntDates);
   // FORECASTDT-2 / FORECASTDT-5
@@ -124,7 +140,7 @@ function computeDates(target: SeriesDose, ps: PatientSeries, patient: PatientCon
   const maxAgeDate = ageDate(patient, age.maxAge);
   // FORECASTDT-4
   const latest = maxAgeDate ? addDays(maxAgeDate, -1) : undefined;
-  return { earliest, recommended, pastDue, latest, maxAgeDate };
+  return { earliest, recommended, pastDue, latest, maxAgeDate, bounded: bound !== undefined };
 }
 
 /**
@@ -169,6 +185,13 @@ export function forecastSeries(ps: PatientSeries, patient: PatientContext): Seri
     }
     target = next;
     dates = computeDates(target, ps, patient);
+  }
+  // LS §7.4, Tables 7-9/7-10 (also for a target dose re-forecast by §7.6): with no date to compute it from, the
+  // candidate earliest date takes its assumed value 12/31/2999, which is not before the maximum age date (assumed
+  // 12/31/2999 too), so the patient cannot finish the series: a catch-up dose defined only by intervals from
+  // doses the patient never had (MenACWY risk 2-23 month dose 4 for a patient past 7 months with no dose).
+  if (!dates.bounded) {
+    return { status: 'Aged Out', recommendedVaccines: [], reason: `patient is unable to finish ${ps.series.name} prior to the maximum age` };
   }
   // FORECASTDN-1: satisfied target doses + 1; for a seasonal target dose only this season's doses count.
   const season = target.seasonStart;

@@ -1,124 +1,31 @@
 /**
- * Best patient series selection (LS Ch 8, Table 8-1): scorable series, per series group selection
- * with scoring (Tables 8-5 and 8-9), ties broken by series preference (SELECTBEST-1/2), then the
- * combination across series groups (§8.8).
+ * Best patient series selection (LS Ch 8, Table 8-1): one prioritized patient series per series group
+ * (§8.1-8.7, in prioritized-series.ts), then the best patient series across series groups (§8.8).
  */
 import { ageDate } from './dose-rules.ts';
-import { finishDate } from './forecast-series.ts';
+import { prioritizedSeries } from './prioritized-series.ts';
 import type { PatientContext, PatientSeries } from './types.ts';
-
-function validCount(ps: PatientSeries): number {
-  return ps.evaluations.filter((e) => e.status === 'Valid').length;
-}
-
-function firstValidDate(ps: PatientSeries): string | undefined {
-  return ps.evaluations.find((e) => e.status === 'Valid')?.dose.date;
-}
-
-/**
- * A series is scorable when its first valid dose (or, with none, the assessment date) lies in
- * [minAgeToStart, maxAgeToStart); a complete series is exempt from the minimum (LS §8.1).
- * @param ps - the patient series.
- * @param patient - the patient.
- * @returns true when scorable.
- */
-export function isScorable(ps: PatientSeries, patient: PatientContext): boolean {
-  // A series with a valid dose is already started; start ages only gate series not yet begun.
-  const start = firstValidDate(ps) ?? patient.assessmentDate;
-  const min = ageDate(patient, ps.series.minAgeToStart);
-  const max = ageDate(patient, ps.series.maxAgeToStart);
-  // A completed series begun before its minimum start age still counts (e.g. HPV 3-dose begun at 9); a
-  // risk series is started by the patient's indication, so its minimum start age is judged on the
-  // assessment date (earlier doses count toward it, e.g. a childhood HepA dose in the adult risk series).
-  const minRef = ps.series.type === 'risk' ? patient.assessmentDate : start;
-  const minOk = !min || minRef >= min || ps.forecast.status === 'Complete';
-  return minOk && (!max || start < max);
-}
 
 function isComplete(ps: PatientSeries): boolean {
   return ps.forecast.status === 'Complete' || ps.forecast.status === 'Immune';
 }
 
-/** Table 8-9 style score: +win / 0 tie / -loss on one numeric criterion (higher is better). */
-function rank(values: number[], i: number, win: number, tie: number, loss: number): number {
-  const v = values[i] ?? 0;
-  const best = Math.max(...values);
-  if (v < best) return loss;
-  return values.filter((x) => x === best).length > 1 ? tie : win;
-}
-
-function scoreSeries(candidates: PatientSeries[]): number[] {
-  const valid = candidates.map(validCount);
-  const remaining = candidates.map((ps) => -(Math.max(ps.series.doses.length - ps.nextTarget, 0)));
-  for (const ps of candidates) if (ps.forecast.earliest && !ps.forecast.finishDate) ps.forecast.finishDate = finishDate(ps, ps.forecast.earliest);
-  const finish = candidates.map((ps) => -(ps.forecast.finishDate ? Date.parse(ps.forecast.finishDate) / 86_400_000 : 1e9));
-  return candidates.map((ps, i) => {
-    let score = 0;
-    if (ps.series.productPath) score += ps.evaluations.every((e) => e.status === 'Valid') ? 2 : -2;
-    // SELECTB-3: completable before the maximum age.
-    if (!isComplete(ps)) {
-      const done = ps.forecast.status === 'Not Complete' && (!ps.forecast.maxAgeDate || (ps.forecast.finishDate ?? '') < ps.forecast.maxAgeDate);
-      score += done ? 3 : -3;
-    }
-    score += rank(valid, i, 2, 0, -2);
-    score += rank(remaining, i, 2, 0, -2);
-    score += rank(finish, i, 1, 0, -1);
-    return score;
-  });
-}
-
-function pickByScore(candidates: PatientSeries[]): PatientSeries {
-  if (candidates.length === 1) return candidates[0] as PatientSeries;
-  const scores = scoreSeries(candidates);
-  let best = 0;
-  for (let i = 1; i < candidates.length; i += 1) {
-    const s = scores[i] ?? 0;
-    const b = scores[best] ?? 0;
-    const cand = candidates[i] as PatientSeries;
-    const cur = candidates[best] as PatientSeries;
-    if (s > b || (s === b && cand.series.seriesPreference < cur.series.seriesPreference)) best = i;
-  }
-  return candidates[best] as PatientSeries;
-}
-
 /**
- * SELECTSCORE-2 (LS §8.1): a risk series is scorable only when its series priority is the highest among
- * the risk series of its series group; lower-priority risk series drop out. Applied once a
- * highest-priority risk series has a valid dose: a few risk series carry no maximum age to start (e.g.
- * the MenACWY risk 2-23 month series in supporting data 4.64) and would otherwise capture patients of any
- * age who have not begun them; with no valid dose the scoring of Table 8-11 decides.
- * @param group - the relevant patient series of one series group.
- * @returns the series left in play.
- */
-function highestRiskPriority(group: PatientSeries[]): PatientSeries[] {
-  const risk = group.filter((ps) => ps.series.type === 'risk');
-  if (risk.length < 2) return group;
-  const top = risk.map((ps) => ps.series.seriesPriority).sort()[0];
-  if (!risk.some((ps) => ps.series.seriesPriority === top && validCount(ps) > 0)) return group;
-  return group.filter((ps) => ps.series.type !== 'risk' || ps.series.seriesPriority === top);
-}
-
-/**
- * Selects the best series within one series group (LS §8.2-8.7).
- * @param group - the relevant patient series of one series group.
+ * Can the patient start (or still be in) a series by its start ages: its first valid dose (or, with none, the
+ * assessment date) lies in [minAgeToStart, maxAgeToStart); a complete series is exempt from the minimum, and
+ * a risk series' minimum is judged on the assessment date, since the indication starts it. Used across
+ * series groups (§8.8) so that a group whose prioritized series the patient cannot start drops out.
+ * @param ps - the patient series.
  * @param patient - the patient.
- * @returns the best patient series.
+ * @returns true when startable.
  */
-export function selectBestInGroup(all: PatientSeries[], patient: PatientContext): PatientSeries {
-  const group = highestRiskPriority(all);
-  if (group.length === 1) return group[0] as PatientSeries;
-  const complete = group.filter((ps) => isComplete(ps) && isScorable(ps, patient));
-  if (complete.length > 0) return pickByScore(complete);
-  const started = group.filter((ps) => validCount(ps) > 0);
-  const inProcess = started.filter((ps) => isScorable(ps, patient));
-  if (inProcess.length > 0) return pickByScore(inProcess);
-  if (started.length > 0) return pickByScore(started);
-  // Table 8-5: with no valid dose in any series, the default series is the best.
-  const byDefault = group.find((ps) => ps.series.defaultSeries);
-  if (byDefault) return byDefault;
-  // No default: score the series the patient can still complete (Table 8-9 criteria).
-  const open = group.filter((ps) => ps.forecast.status === 'Not Complete');
-  return pickByScore(open.length > 0 ? open : group);
+export function isStartable(ps: PatientSeries, patient: PatientContext): boolean {
+  const start = ps.evaluations.find((e) => e.status === 'Valid')?.dose.date ?? patient.assessmentDate;
+  const min = ageDate(patient, ps.series.minAgeToStart);
+  const max = ageDate(patient, ps.series.maxAgeToStart);
+  const minRef = ps.series.type === 'risk' ? patient.assessmentDate : start;
+  const minOk = !min || minRef >= min || ps.forecast.status === 'Complete';
+  return minOk && (!max || start < max);
 }
 
 /** The forecast-driving best series of an antigen plus the other best patient series (LS §8.8, Table 8-14). */
@@ -146,8 +53,9 @@ export function isBestPatientSeries(key: string, ps: PatientSeries, bests: Map<s
 }
 
 /**
- * Selects the best series of an antigen across its series groups (LS §8.8). Groups whose best
- * series is not scorable drop out. A group is satisfied when its best series is complete or immune, or
+ * Selects the best series of an antigen across its series groups (LS §8.8), from the prioritized
+ * patient series of each group (§8.1-8.7). Groups whose prioritized series the patient cannot start
+ * (`isStartable`) drop out unless none is left. A group is satisfied when its best series is complete or immune, or
  * when an equivalent series group (`equivalentSeriesGroups`) is. An unsatisfied group wins over
  * satisfied ones (a group that aged out does not compete), by series priority (A first), then the
  * group that can be given first, then the later (more specific) series group. The prioritized series of
@@ -162,9 +70,13 @@ export function selectBestSeries(all: PatientSeries[], patient: PatientContext):
     const key = ps.series.seriesGroup || ps.series.name;
     groups.set(key, [...(groups.get(key) ?? []), ps]);
   }
-  const all_ = [...groups.entries()].map(([key, g]) => [key, selectBestInGroup(g, patient)] as [string, PatientSeries]);
+  const all_: [string, PatientSeries][] = [];
+  for (const [key, g] of groups) {
+    const ps = prioritizedSeries(g, patient);
+    if (ps) all_.push([key, ps]);
+  }
   // A group whose best series the patient could not start (start ages) drops out, unless none is left.
-  const startable = all_.filter(([, ps]) => isScorable(ps, patient));
+  const startable = all_.filter(([, ps]) => isStartable(ps, patient));
   const bests = new Map(startable.length > 0 ? startable : all_);
   // The forecast-driving series is one of the best patient series of Table 8-14 whenever there is one
   // (a risk series in an equivalent group supersedes the standard one).

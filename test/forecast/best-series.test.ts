@@ -30,3 +30,12 @@ test('completed-series skip counts only from the dose that completed the standar
   for (const id of ['1', '2', '3']) assert.ok(result.evaluations.some((e) => e.doseId === id && e.status === 'Valid'), `dose ${id} valid`);
   assert.ok(!result.evaluations.some((e) => e.antigen === 'Polio' && e.status === 'Extraneous'));
 });
+
+test('issue 5: every series of a group Contraindicated after a valid dose still yields a prioritized series (LS §8.1 SELECTB-24, Table 8-5 gap)', () => {
+  const result = forecastPatient({
+    birthDate: '1980-02-01', gender: 'female', assessmentDate: '2020-03-01', observations: [{ code: '082' }, { code: '165' }],
+    doses: [{ id: '1', date: '2020-02-01', cvx: '134' }],
+  }, data);
+  assert.equal(result.vaccineGroups.find((g) => g.groupName === 'Japanese Encephalitis')?.status, 'Contraindicated');
+  assert.ok(result.evaluations.some((e) => e.doseId === '1' && e.status === 'Valid'));
+});
