@@ -41,8 +41,8 @@ export interface Config {
   mllpQueries: boolean;
   /** Seconds a verified access token's claims are reused before it is looked up again (`TOKEN_CACHE_SECONDS`, default 10; 0 = every request). */
   tokenCacheSeconds: number;
-  /** Worker threads that validate writes under sustained load (`VALIDATION_WORKERS`, default 1 on a machine with 2+ cores; 0 = none). */
-  validationWorkers: number;
+  /** Worker threads that validate writes and compute stored forecasts under sustained load (`COMPUTE_WORKERS`, default 1 on a machine with 2+ cores; 0 = none). */
+  computeWorkers: number;
 }
 
 /** An upstream OpenID Connect identity provider that staff may sign in with. */
@@ -159,7 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mllpHost: env.MLLP_HOST?.trim() || host,
     hl7MaxMessageBytes,
     mllpQueries: env.MLLP_QUERIES ? parseBoolean('MLLP_QUERIES', env.MLLP_QUERIES) : false,
-    validationWorkers: env.VALIDATION_WORKERS ? parseInteger('VALIDATION_WORKERS', env.VALIDATION_WORKERS, 0, 16) : availableParallelism() >= 2 ? 1 : 0,
+    computeWorkers: env.COMPUTE_WORKERS ? parseInteger('COMPUTE_WORKERS', env.COMPUTE_WORKERS, 0, 16) : availableParallelism() >= 2 ? 1 : 0,
     tokenCacheSeconds: env.TOKEN_CACHE_SECONDS ? parseInteger('TOKEN_CACHE_SECONDS', env.TOKEN_CACHE_SECONDS, 0, 300) : 10,
   };
 }

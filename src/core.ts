@@ -31,7 +31,7 @@ export interface Core {
 export async function createCore(config: Config, options: { db?: Db; validator?: ResourceValidator } = {}): Promise<Core> {
   const db = options.db ?? (await openDatabase(config));
   await migrate(db);
-  const services = buildServices({ fhirBaseUrl: `${config.baseUrl}/fhir`, validationWorkers: config.validationWorkers, ...(options.validator ? { validator: options.validator } : {}) });
+  const services = buildServices({ fhirBaseUrl: `${config.baseUrl}/fhir`, computeWorkers: config.computeWorkers, ...(options.validator ? { validator: options.validator } : {}) });
   const repo = new Repository(db, { searchParameters: services.searchParameters, baseUrl: services.fhirBaseUrl });
   services.audit = new AuditSink(repo, { onError: (err) => console.error('audit write failed; will retry', err instanceof Error ? err.message : err) });
   const system = { name: 'system' };

@@ -5,7 +5,7 @@ import { listR4Resources, loadR4Definitions, readR4Bundle } from '../fhir/defini
 import { ResourceTypeRegistry } from '../fhir/resource-types.ts';
 import { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
 import { createRegistryValidator } from '../fhir/registry-validator.ts';
-import { ValidationPool } from '../fhir/validation-pool.ts';
+import { ComputePool } from '../registry/compute-pool.ts';
 import { PROJECT_ROOT, readResourceFolder } from '../fhir/project-files.ts';
 import { OperationRegistry } from './operations/registry.ts';
 import { validateOperation } from './operations/validate.ts';
@@ -30,8 +30,8 @@ function patientCompartment(types: string[]): Map<string, string[]> {
 export interface ServicesOptions {
   fhirBaseUrl: string;
   validator?: ResourceValidator;
-  /** Worker threads that validate writes under load (0: validate on the main thread only). */
-  validationWorkers?: number;
+  /** Worker threads that validate writes and compute stored forecasts under load (0: main thread only). */
+  computeWorkers?: number;
 }
 
 /**
@@ -55,7 +55,8 @@ export function buildServices(options: ServicesOptions): Services {
   const operations = new OperationRegistry();
   operations.register(validateOperation);
   operations.register(immdsForecastOperation);
-  const validator = options.validator ?? new ValidationPool(createRegistryValidator(), { workers: options.validationWorkers ?? 0 });
+  const pool = options.validator ? undefined : new ComputePool(createRegistryValidator(), { workers: options.computeWorkers ?? 0 });
+  const validator = options.validator ?? (pool as ComputePool);
   const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
   return {
     fhirBaseUrl: options.fhirBaseUrl,
@@ -65,6 +66,6 @@ export function buildServices(options: ServicesOptions): Services {
     operations,
     patientCompartment: patientCompartment(resourceTypes.types()),
     version: pkg.version,
-    forecast: new ForecastService(searchParameters),
+    forecast: new ForecastService(searchParameters, undefined, pool),
   };
 }
