@@ -75,6 +75,25 @@ describe('HL7 v2 processing path: VXU intake and QBP answers against the NIST me
     assert.ok(prov.every((p) => p.agent[0]?.who?.reference === `Organization/${sender.organizationId}`));
   });
 
+  it('records ORC-10 entered by / ORC-17 entering organization as a Provenance of the doses (issue 6)', async () => {
+    const out = await send(fresh('nist-onc2015-iz-ad-1.1-send-v04-z22', unique('E')));
+    assert.equal(msa(out.reply), 'AA');
+    const doses = out.touched.filter((t) => t.startsWith('Immunization/'));
+    assert.equal(doses.length, 5);
+    const prov = ((await request('GET', `/fhir/Provenance?target=${doses[0]}`)).body as unknown as Bundle).entry?.map((e) => e.resource as Provenance) ?? [];
+    const entered = prov.find((p) => p.agent.some((a) => a.type?.coding?.[0]?.code === 'enterer'));
+    assert.ok(entered, 'a Provenance with the enterer');
+    const enterer = entered.agent.find((a) => a.type?.coding?.[0]?.code === 'enterer');
+    assert.equal(enterer?.who.identifier?.value, '7824');
+    assert.equal(enterer?.who.display, 'Lily Suzanne Jackson');
+    assert.equal(enterer?.onBehalfOf?.identifier?.value, 'NISTEHRFAC');
+    assert.equal(entered.agent.find((a) => a.type?.coding?.[0]?.code === 'author')?.who.reference, `Organization/${sender.organizationId}`);
+    // Every ORC of iz-ad-1.1 names the same enterer: one Provenance targets all five doses.
+    assert.deepEqual(entered.target.map((t) => t.reference).sort(), [...doses].sort());
+    const imm = (await request('GET', `/fhir/${doses[0]}`)).body as unknown as Immunization;
+    assert.equal(imm.performer?.find((p) => p.function?.coding?.[0]?.code === 'OP')?.actor.identifier?.value, '654');
+  });
+
   it('the same message twice updates rather than duplicates; action code D marks the dose entered-in-error', async () => {
     const tag = unique('D');
     const raw = fresh('nist-onc2015-iz-ad-2.1-send-v04-z22', tag);

@@ -1,4 +1,4 @@
-import type { Immunization, Observation, Patient, Provenance, RelatedPerson, Resource } from '@medplum/fhirtypes';
+import type { Immunization, Observation, Patient, Provenance, ProvenanceAgent, RelatedPerson, Resource } from '@medplum/fhirtypes';
 import { REPORTING_ORG_SYSTEM } from '../../auth/policy.ts';
 import { hl7Issue, mapVxu, type CodeTables, type Hl7Issue, type ParsedMessage, type VxuImmunization } from '../../hl7v2/index.ts';
 import { FhirError } from '../../fhir/outcomes.ts';
@@ -54,7 +54,7 @@ async function findDose(ctx: FhirContext, patientId: string, dose: VxuImmunizati
   });
 }
 
-async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunization, sender: SenderIdentity, same: SameVaccineGroup, out: VxuOutcome): Promise<void> {
+async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunization, sender: SenderIdentity, same: SameVaccineGroup, out: VxuOutcome): Promise<string | undefined> {
   const at = { segment: 'RXA', sequence: dose.rxaSequence };
   const imm: Immunization = { ...dose.resource, patient: { reference: `Patient/${patientId}` } };
   if (dose.fillerOrderNumber) imm.identifier = [...(imm.identifier ?? []), { system: fillerSystem(sender.facilityId), value: dose.fillerOrderNumber }];
@@ -79,6 +79,29 @@ async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunizat
   }
   const stored = await tryWrite(ctx, match ? 'PUT' : 'POST', match ? { ...imm, id: match.id } : imm, at, out);
   if (stored) out.touched.push(`Immunization/${stored.id}`);
+  return stored?.id;
+}
+
+/**
+ * One Provenance per distinct enterer (ORC-10 entered by, ORC-17 entering organization; spec §2: Provenance),
+ * targeting the doses it entered; doses without ORC-10/17 get none.
+ */
+function entererProvenances(entered: { id: string; agent: ProvenanceAgent }[], sender: SenderIdentity, source: Provenance['entity'], now: Date): Provenance[] {
+  const groups = new Map<string, { agent: ProvenanceAgent; ids: string[] }>();
+  for (const e of entered) {
+    const key = JSON.stringify(e.agent);
+    const g = groups.get(key) ?? { agent: e.agent, ids: [] };
+    g.ids.push(e.id);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => ({
+    resourceType: 'Provenance',
+    target: g.ids.map((id) => ({ reference: `Immunization/${id}` })),
+    recorded: now.toISOString(),
+    activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE' }] },
+    agent: [g.agent, { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }] }, who: { reference: `Organization/${sender.organizationId}`, display: sender.name } }],
+    ...(source ? { entity: source } : {}),
+  }));
 }
 
 async function writeRelatedPersons(ctx: FhirContext, patientId: string, people: RelatedPerson[], out: VxuOutcome): Promise<void> {
@@ -141,19 +164,25 @@ export async function intakeVxu(ctx: FhirContext, msg: ParsedMessage, tables: Co
   const pid = stored.id as string;
   out.touched.push(`Patient/${pid}`);
   await writeRelatedPersons(ctx, pid, mapping.relatedPersons, out);
+  const entered: { id: string; agent: ProvenanceAgent }[] = [];
   for (const dose of mapping.immunizations) {
     if (dose.rejected || dose.noVaccine) continue;
-    await writeDose(ctx, pid, dose, sender, same, out);
+    const id = await writeDose(ctx, pid, dose, sender, same, out);
+    if (id && dose.enteredBy) entered.push({ id, agent: dose.enteredBy });
   }
   await writeObservations(ctx, pid, mapping.patientObservations, out);
+  const source: Provenance['entity'] = [
+    { role: 'source', what: { identifier: { system: 'urn:iis:hl7v2-message', value: `${sender.facilityId}|${msg.header.controlId}` }, display: `VXU ${msg.header.controlId}` } },
+  ];
   const provenance: Provenance = {
     resourceType: 'Provenance',
     target: out.touched.map((reference) => ({ reference })),
     recorded: now.toISOString(),
     activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE' }] },
     agent: [{ who: { reference: `Organization/${sender.organizationId}`, display: sender.name } }],
-    entity: [{ role: 'source', what: { identifier: { system: 'urn:iis:hl7v2-message', value: `${sender.facilityId}|${msg.header.controlId}` }, display: `VXU ${msg.header.controlId}` } }],
+    entity: source,
   };
   await writeFhir(ctx, 'POST', provenance);
+  for (const p of entererProvenances(entered, sender, source, now)) await writeFhir(ctx, 'POST', p);
   return out;
 }
