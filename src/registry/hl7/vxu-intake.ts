@@ -39,10 +39,14 @@ async function tryWrite<T extends Resource>(ctx: FhirContext, method: 'POST' | '
   }
 }
 
-async function findDose(ctx: FhirContext, patientId: string, dose: VxuImmunization, facilityId: string, same: SameVaccineGroup): Promise<Immunization | undefined> {
+async function findDose(ctx: FhirContext, patientId: string, dose: VxuImmunization, facilityId: string, same: SameVaccineGroup, written: ReadonlySet<string>): Promise<Immunization | undefined> {
   if (dose.fillerOrderNumber) {
+    // ORC-3 identifies a dose only when it is unique, of this patient, and not a dose this message already wrote:
+    // senders reuse one filler number for several doses and people (NIST CNI `197027^DCS`, iz-qr-1.2 `197028`),
+    // spec §3 matching key.
     const byOrder = await searchFhir<Immunization>(ctx, 'Immunization', [['identifier', `${fillerSystem(facilityId)}|${dose.fillerOrderNumber}`], ['_count', '2']], true);
-    if (byOrder[0]) return byOrder[0];
+    const only = byOrder.length === 1 ? byOrder[0] : undefined;
+    if (only && only.patient.reference === `Patient/${patientId}` && !written.has(only.id ?? '')) return only;
   }
   const day = dose.resource.occurrenceDateTime?.slice(0, 10);
   const cvx = cvxOf(dose.resource);
@@ -54,11 +58,11 @@ async function findDose(ctx: FhirContext, patientId: string, dose: VxuImmunizati
   });
 }
 
-async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunization, sender: SenderIdentity, same: SameVaccineGroup, out: VxuOutcome): Promise<string | undefined> {
+async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunization, sender: SenderIdentity, same: SameVaccineGroup, out: VxuOutcome, written: Set<string>): Promise<string | undefined> {
   const at = { segment: 'RXA', sequence: dose.rxaSequence };
   const imm: Immunization = { ...dose.resource, patient: { reference: `Patient/${patientId}` } };
   if (dose.fillerOrderNumber) imm.identifier = [...(imm.identifier ?? []), { system: fillerSystem(sender.facilityId), value: dose.fillerOrderNumber }];
-  const match = await findDose(ctx, patientId, dose, sender.facilityId, same);
+  const match = await findDose(ctx, patientId, dose, sender.facilityId, same, written);
   if (dose.actionCode === 'D') {
     if (!match) {
       out.issues.push(hl7Issue({ ...at, field: 21 }, '0', 'W', 'Action code D: no matching dose on record; nothing deleted', '5'));
@@ -79,6 +83,7 @@ async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunizat
   }
   const stored = await tryWrite(ctx, match ? 'PUT' : 'POST', match ? { ...imm, id: match.id } : imm, at, out);
   if (stored) out.touched.push(`Immunization/${stored.id}`);
+  if (stored?.id) written.add(stored.id);
   return stored?.id;
 }
 
@@ -165,9 +170,10 @@ export async function intakeVxu(ctx: FhirContext, msg: ParsedMessage, tables: Co
   out.touched.push(`Patient/${pid}`);
   await writeRelatedPersons(ctx, pid, mapping.relatedPersons, out);
   const entered: { id: string; agent: ProvenanceAgent }[] = [];
+  const written = new Set<string>();
   for (const dose of mapping.immunizations) {
     if (dose.rejected || dose.noVaccine) continue;
-    const id = await writeDose(ctx, pid, dose, sender, same, out);
+    const id = await writeDose(ctx, pid, dose, sender, same, out, written);
     if (id && dose.enteredBy) entered.push({ id, agent: dose.enteredBy });
   }
   await writeObservations(ctx, pid, mapping.patientObservations, out);
