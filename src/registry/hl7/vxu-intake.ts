@@ -203,7 +203,7 @@ export async function intakeVxu(ctx: FhirContext, msg: ParsedMessage, tables: Co
     }
   }
   // A patient the registry cannot accept stores nothing of the message (the doses need it).
-  const stored = await tryWrite(ctx, 'PUT', patient, { segment: 'PID', sequence: 1 }, out);
+  const stored = await tryWrite(ctx, found.kind === 'new' ? 'POST' : 'PUT', patient, { segment: 'PID', sequence: 1 }, out);
   if (!stored) return out;
   const pid = stored.id as string;
   out.touched.push(`Patient/${pid}`);
