@@ -5,6 +5,7 @@
  */
 import type { Address, CodeableConcept, Coding, ContactPoint, HumanName, Identifier, Practitioner, Reference } from '@medplum/fhirtypes';
 import { comp, type Hl7Repetition } from './segments.ts';
+import { EXT_ADDRESS_TYPE } from './patient-extensions.ts';
 
 /** HL7 table 0396 coding system names to FHIR system URIs. */
 export const V2_SYSTEMS: Record<string, string> = {
@@ -155,7 +156,8 @@ export function xpnToName(rep: Hl7Repetition | undefined): HumanName | undefined
 }
 
 /**
- * XAD to Address; XAD-7 (HL7 table 0190): M mailing is postal, BA bad address old, others home.
+ * XAD to Address; XAD-7 (HL7 table 0190): M mailing is postal, BA bad address old, others home; the code itself is
+ * kept in the {@link EXT_ADDRESS_TYPE} extension so replies repeat it.
  * @param rep - the repetition.
  * @returns the address, or undefined when empty.
  */
@@ -165,6 +167,7 @@ export function xadToAddress(rep: Hl7Repetition | undefined): Address | undefine
   if (!line.length && !city && !state && !postalCode) return undefined;
   const type = comp(rep, 7).toUpperCase();
   return {
+    ...(type ? { extension: [{ url: EXT_ADDRESS_TYPE, valueCode: type }] } : {}),
     use: type === 'BA' ? 'old' : type === 'C' ? 'temp' : 'home',
     ...(type === 'M' ? { type: 'postal' as const } : {}),
     ...(line.length ? { line } : {}),

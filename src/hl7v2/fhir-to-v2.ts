@@ -6,7 +6,7 @@ import type { Address, CodeableConcept, ContactPoint, HumanName, Identifier, Imm
 import { segment, type V2Rep } from './encode.ts';
 import { namespaceOf, toTs, v2NameOf } from './datatypes.ts';
 import { VIS_BY_VACCINE_URN } from './obx-to-fhir.ts';
-import { EXT_MOTHERS_MAIDEN_NAME, EXT_PROTECTION, EXT_PUBLICITY, EXT_REGISTRY_STATUS, EXT_US_CORE_ETHNICITY, EXT_US_CORE_RACE, EXT_VIS_VACCINE, subExtension } from './patient-extensions.ts';
+import { EXT_MOTHERS_MAIDEN_NAME, EXT_PROTECTION, EXT_PUBLICITY, EXT_REGISTRY_STATUS, EXT_US_CORE_ETHNICITY, EXT_US_CORE_RACE, EXT_VIS_VACCINE, EXT_ADDRESS_TYPE, subExtension } from './patient-extensions.ts';
 
 const USE_TO_XPN: Record<string, string> = { official: 'L', usual: 'A', nickname: 'N', maiden: 'M', old: 'B', temp: 'U', anonymous: 'S' };
 
@@ -29,7 +29,8 @@ function nameToXpn(n: HumanName | undefined): V2Rep {
 }
 
 function addressToXad(a: Address): V2Rep {
-  const type = a.type === 'postal' ? 'M' : a.use === 'old' ? 'BA' : a.use === 'temp' ? 'C' : 'L';
+  const sent = a.extension?.find((e) => e.url === EXT_ADDRESS_TYPE)?.valueCode;
+  const type = sent ?? (a.type === 'postal' ? 'M' : a.use === 'old' ? 'BA' : a.use === 'temp' ? 'C' : 'L');
   return [a.line?.[0] ?? '', a.line?.[1] ?? '', a.city ?? '', a.state ?? '', a.postalCode ?? '', a.country ?? '', type];
 }
 

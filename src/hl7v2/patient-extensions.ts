@@ -20,6 +20,11 @@ export const EXT_PUBLICITY = 'https://open-iis.org/fhir/StructureDefinition/publ
 export const EXT_PROTECTION = 'https://open-iis.org/fhir/StructureDefinition/protection-indicator';
 /** Registry extension: PD1-16 registry status (HL70441) with PD1-17 date; sub-extensions `code`, `date`. */
 export const EXT_REGISTRY_STATUS = 'https://open-iis.org/fhir/StructureDefinition/registry-status';
+/**
+ * Registry extension on Address: the XAD-7 address type as sent (HL7 table 0190: L legal, P permanent, H home, M
+ * mailing…), which Address.use/type cannot tell apart, so a Z32/Z42 PID-11 repeats what the sender reported.
+ */
+export const EXT_ADDRESS_TYPE = 'https://open-iis.org/fhir/StructureDefinition/hl7v2-address-type';
 /** Registry extension on Immunization.education: the vaccine type (CVX) a VIS was given for (OBX 30956-7). */
 export const EXT_VIS_VACCINE = 'https://open-iis.org/fhir/StructureDefinition/vis-vaccine-type';
 /**

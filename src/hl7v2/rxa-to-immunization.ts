@@ -2,13 +2,14 @@
  * One ORC/RXA/RXR/OBX group of a VXU to a FHIR Immunization (CDC IG R1.5 section 6 "ORC", "RXA", "RXR";
  * HL7 V2-to-FHIR RXA[Immunization] map; RXA-9, RXA-18 and OBX follow the CDC guide).
  */
-import type { CodeableConcept, Coding, Immunization, Observation } from '@medplum/fhirtypes';
+import type { CodeableConcept, Coding, Immunization, Observation, ProvenanceAgent } from '@medplum/fhirtypes';
 import { hl7Issue, type Hl7Issue } from './issues.ts';
 import { reps, val, type Hl7Segment } from './segments.ts';
 import { authoritySystem, ceTriplets, codingOf, parseTs, systemOf, xcnToReference } from './datatypes.ts';
 import { cvxOfNdc, TABLE_URLS, type CodeTables } from './code-tables.ts';
 import { ROUTES, HL70162_TO_NCIT, SITES } from './v2-tables.ts';
 import { mapObservations, PATIENT_PLACEHOLDER } from './obx-to-fhir.ts';
+import { mapOrderEnterer } from './orc-to-provenance.ts';
 
 /** The segments of one immunization record. */
 export interface DoseGroup {
@@ -24,6 +25,8 @@ export interface DoseMapping {
   actionCode: 'A' | 'U' | 'D';
   fillerOrderNumber?: string;
   placerOrderNumber?: string;
+  /** ORC-10 entered by / ORC-17 entering organization as a Provenance agent (type enterer) of this dose. */
+  enteredBy?: ProvenanceAgent;
   /** 1-based occurrence of the RXA in the message. */
   rxaSequence: number;
   /** True when an error (severity E) makes the record unusable; the issues say why. */
@@ -197,11 +200,13 @@ export function mapDose(group: DoseGroup, tables: CodeTables, ctx: { now: Date; 
   if (obx.fundingSource) imm.fundingSource = obx.fundingSource;
   if (obx.education?.length) imm.education = obx.education;
   if (obx.reaction) imm.reaction = obx.reaction;
+  const enteredBy = mapOrderEnterer(orc);
   return {
     resource: imm,
     actionCode: (['A', 'U', 'D'].includes(action) ? action : 'A') as 'A' | 'U' | 'D',
     ...(order.filler ? { fillerOrderNumber: order.filler } : {}),
     ...(order.placer ? { placerOrderNumber: order.placer } : {}),
+    ...(enteredBy ? { enteredBy } : {}),
     rxaSequence: rxa.sequence,
     rejected: issues.some((i) => i.severity === 'E'),
     noVaccine,

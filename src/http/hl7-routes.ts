@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Core } from '../core.ts';
 import { HL7_ERROR } from '../hl7v2/transport/ack.ts';
+import { answerBatch, isBatch } from '../hl7v2/transport/batch.ts';
 import { readHeader } from '../hl7v2/transport/er7-header.ts';
 import { startMllpServer, type MllpServer } from '../hl7v2/transport/mllp-server.ts';
 import { createHl7Pipeline, rejectMessage } from '../hl7v2/transport/pipeline.ts';
@@ -121,27 +122,30 @@ export async function registerHl7(app: FastifyInstance, deps: Hl7Deps): Promise<
       return reply.status(r.status).type(r.contentType).send(r.body);
     });
 
-    // HTTP: the body is one ER7 message; the sender is the organization of the bearer token. A registered MSH-4 must
+    // HTTP: the body is one ER7 message or a batch file; the sender is the organization of the bearer token. A registered MSH-4 must
     // belong to that organization (else AR, logged); an unregistered MSH-4 is taken as a facility of the caller.
     scope.post('/hl7/v2', { bodyLimit: max }, async (request, reply) => {
       const caller = await deps.authenticate(request);
       if (!caller) return reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'A backend-services bearer token is required' });
       const raw = typeof request.body === 'string' ? request.body : '';
-      const header = readHeader(raw);
-      const registered = header?.sendingFacilityId ? await senders.byFacility(header.sendingFacilityId) : undefined;
       const type = ER7_TYPES.includes(String(request.headers['content-type']).split(';')[0] ?? '') ? 'x-application/hl7-v2+er7' : 'text/plain';
-      if (registered && registered.organizationId !== caller.organizationId) {
-        // MSH-4 names a facility of another organization: refuse without processing (logged like any message).
-        const text = await rejectMessage(messages, { raw, transport: 'http', receivedAt: new Date(), remoteAddress: request.ip }, {
-          code: HL7_ERROR.internal,
-          text: 'MSH-4 is not a facility of the authenticated organization',
-        });
-        return reply.status(200).type(`${type}; charset=utf-8`).send(text);
-      }
-      const sender = registered
-        ? { organizationId: registered.organizationId, facilityId: registered.facilityId, name: registered.name }
-        : { organizationId: caller.organizationId, facilityId: header?.sendingFacilityId || caller.clientId, name: caller.clientId };
-      const text = await handle({ raw, transport: 'http', sender, remoteAddress: request.ip, receivedAt: new Date() });
+      const answerOne = async (text: string): Promise<string> => {
+        const header = readHeader(text);
+        const registered = header?.sendingFacilityId ? await senders.byFacility(header.sendingFacilityId) : undefined;
+        if (registered && registered.organizationId !== caller.organizationId) {
+          // MSH-4 names a facility of another organization: refuse without processing (logged like any message).
+          return rejectMessage(messages, { raw: text, transport: 'http', receivedAt: new Date(), remoteAddress: request.ip }, {
+            code: HL7_ERROR.internal,
+            text: 'MSH-4 is not a facility of the authenticated organization',
+          });
+        }
+        const sender = registered
+          ? { organizationId: registered.organizationId, facilityId: registered.facilityId, name: registered.name }
+          : { organizationId: caller.organizationId, facilityId: header?.sendingFacilityId || caller.clientId, name: caller.clientId };
+        return handle({ raw: text, transport: 'http', sender, remoteAddress: request.ip, receivedAt: new Date() });
+      };
+      // A batch file (FHS/BHS … BTS/FTS) is answered with a batch of replies, each message handled as if sent alone.
+      const text = isBatch(raw) ? await answerBatch(raw, answerOne) : await answerOne(raw);
       return reply.status(200).type(`${type}; charset=utf-8`).send(text);
     });
 

@@ -107,6 +107,11 @@ export interface FhirContext {
   internalLookup?: boolean;
   /** The caller's access control; absent for the server's own work. `repo` already applies it. */
   access?: AccessControl;
+  /**
+   * Inside a unit of work that writes many resources (HL7 v2 intake): the access checks of its writes, made at once
+   * with `Repository.assertAccessMany` before it commits instead of after each write.
+   */
+  deferredAccess?: { type: string; id: string; perm: 'c' | 'u' }[];
   /** Inside a transaction bundle: patients whose stored forecast is refreshed once, at the end. */
   pendingForecasts?: Set<string>;
   /** Inside a transaction bundle: audit facts held until the transaction's outcome is known. */

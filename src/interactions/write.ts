@@ -50,7 +50,8 @@ export async function createInteraction(req: FhirRequest, ctx: FhirContext, type
     ctx.access?.stamp(candidate);
     await validateForWrite(candidate, txCtx);
     const stored = await repo.createResource(candidate, assignedId);
-    await repo.assertAccess(type, stored.id as string, 'c');
+    if (ctx.deferredAccess) ctx.deferredAccess.push({ type, id: stored.id as string, perm: 'c' });
+    else await repo.assertAccess(type, stored.id as string, 'c');
     await afterWrite(txCtx, stored);
     return writeResponse(req, 201, stored, ctx.services.fhirBaseUrl);
   });
@@ -89,7 +90,8 @@ export async function updateInteraction(req: FhirRequest, ctx: FhirContext, type
     await validateForWrite(candidate, txCtx);
     const { resource: stored, created } = await repo.updateResource(candidate, { ...(ifMatch !== undefined ? { ifMatch } : {}) });
     if (created) ctx.access?.require(type, 'c');
-    await repo.assertAccess(type, targetId, created ? 'c' : 'u');
+    if (ctx.deferredAccess) ctx.deferredAccess.push({ type, id: targetId, perm: created ? 'c' : 'u' });
+    else await repo.assertAccess(type, targetId, created ? 'c' : 'u');
     await afterWrite(txCtx, stored);
     return writeResponse(req, created ? 201 : 200, stored, ctx.services.fhirBaseUrl);
   });

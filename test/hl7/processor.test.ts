@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Bundle, Immunization, Patient, Provenance } from '@medplum/fhirtypes';
+import type { AuditEvent, Bundle, Immunization, Patient, Provenance } from '@medplum/fhirtypes';
 import { loadCodeTables } from '../../src/hl7v2/load-code-tables.ts';
 import { createHl7Processor, type Hl7Inbound, type Hl7Outcome } from '../../src/registry/hl7/processor.ts';
 import type { SenderIdentity } from '../../src/registry/hl7/sender-context.ts';
@@ -73,6 +73,41 @@ describe('HL7 v2 processing path: VXU intake and QBP answers against the NIST me
     // The loop above sent the same person (same demographics, other MRN): identified by demographics, one record.
     assert.ok(prov.length >= 1);
     assert.ok(prov.every((p) => p.agent[0]?.who?.reference === `Organization/${sender.organizationId}`));
+  });
+
+  it('records ORC-10 entered by / ORC-17 entering organization as a Provenance of the doses (issue 6)', async () => {
+    const out = await send(fresh('nist-onc2015-iz-ad-1.1-send-v04-z22', unique('E')));
+    assert.equal(msa(out.reply), 'AA');
+    const doses = out.touched.filter((t) => t.startsWith('Immunization/'));
+    assert.equal(doses.length, 5);
+    const prov = ((await request('GET', `/fhir/Provenance?target=${doses[0]}`)).body as unknown as Bundle).entry?.map((e) => e.resource as Provenance) ?? [];
+    const entered = prov.find((p) => p.agent.some((a) => a.type?.coding?.[0]?.code === 'enterer'));
+    assert.ok(entered, 'a Provenance with the enterer');
+    const enterer = entered.agent.find((a) => a.type?.coding?.[0]?.code === 'enterer');
+    assert.equal(enterer?.who.identifier?.value, '7824');
+    assert.equal(enterer?.who.display, 'Lily Suzanne Jackson');
+    assert.equal(enterer?.onBehalfOf?.identifier?.value, 'NISTEHRFAC');
+    assert.equal(entered.agent.find((a) => a.type?.coding?.[0]?.code === 'author')?.who.reference, `Organization/${sender.organizationId}`);
+    // Every ORC of iz-ad-1.1 names the same enterer: one Provenance targets all five doses.
+    assert.deepEqual(entered.target.map((t) => t.reference).sort(), [...doses].sort());
+    const imm = (await request('GET', `/fhir/${doses[0]}`)).body as unknown as Immunization;
+    assert.equal(imm.performer?.find((p) => p.function?.coding?.[0]?.code === 'OP')?.actor.identifier?.value, '654');
+  });
+
+  it('audits a VXU as one event listing the patient and every resource written, once committed (issue 6 item 9)', async () => {
+    // A new person (family name made unique too), so no earlier message's events name the same patient.
+    const tag = unique('A').replace(/[^A-Za-z0-9]/g, '');
+    const out = await send(fresh('nist-onc2015-iz-ad-1.1-send-v04-z22', tag).replace(/^(PID(?:\|[^|\r]*){4}\|)([^|^\r]+)/m, `$1$2${tag}`));
+    assert.equal(msa(out.reply), 'AA');
+    const pid = out.touched.find((t) => t.startsWith('Patient/')) as string;
+    await (await testRegistry()).services.audit?.flush();
+    const events = ((await request('GET', `/fhir/AuditEvent?entity=${pid}&_count=100`)).body as unknown as Bundle).entry?.map((e) => e.resource as AuditEvent) ?? [];
+    const writes = events.filter((e) => e.subtype?.[0]?.code === 'transaction');
+    assert.equal(writes.length, 1, 'one event for the message');
+    assert.equal(writes[0]?.outcome, '0');
+    const refs = new Set(writes[0]?.entity?.map((x) => x.what?.reference));
+    for (const t of out.touched) assert.ok(refs.has(t), `${t} in the audit event`);
+    assert.ok([...refs].some((r) => r?.startsWith('Provenance/')), 'the Provenance written is audited too');
   });
 
   it('the same message twice updates rather than duplicates; action code D marks the dose entered-in-error', async () => {

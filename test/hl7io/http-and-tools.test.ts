@@ -45,6 +45,40 @@ describe('POST /hl7/v2', () => {
     assert.match(res.body, /\rMSA\|AR\|/);
   });
 
+  it('splits a batch file and answers a batch of ACKs, each message logged and checked as if sent alone (issue 6)', async () => {
+    const { hl7 } = await hl7Registry();
+    const other = await registerTestSender();
+    const ids = [unique('HB'), unique('HB'), unique('HB')];
+    const body = [
+      `FHS|^~\\&|EHR|${sender.facilityId}|IIS|STATE|20250101||||HF1`,
+      'BHS|^~\\&|EHR|' + sender.facilityId + '|||20250101||||HB1',
+      buildVxu({ facilityId: sender.facilityId, controlId: ids[0] as string }),
+      // MSH-4 of another organization: refused on its own, the rest of the batch still processed.
+      buildVxu({ facilityId: other.facilityId, controlId: ids[1] as string }),
+      buildVxu({ facilityId: sender.facilityId, controlId: ids[2] as string }),
+      'BTS|3',
+      'FTS|1',
+    ].join('\r');
+    const res = await post(body, { 'content-type': 'x-application/hl7-v2+er7', authorization: `Bearer org:${sender.organizationId}` });
+    assert.equal(res.status, 200);
+    const segs = res.body.split('\r').filter(Boolean);
+    assert.deepEqual(segs[0]?.split('|').slice(0, 6), ['FHS', '^~\\&', 'IIS', 'STATE', 'EHR', sender.facilityId]);
+    assert.equal(segs[0]?.split('|')[11], 'HF1');
+    assert.equal(segs[1]?.split('|')[11], 'HB1');
+    assert.equal(segs.filter((s) => s.startsWith('MSH|')).length, 3);
+    const msas = segs.filter((s) => s.startsWith('MSA|')).map((s) => s.split('|').slice(1, 3));
+    assert.deepEqual(msas, [
+      ['AA', ids[0]],
+      ['AR', ids[1]],
+      ['AA', ids[2]],
+    ]);
+    assert.equal(segs.at(-2), 'BTS|3');
+    assert.equal(segs.at(-1), 'FTS|1');
+    const logged = (await hl7.messages.search({ sender: sender.facilityId })).filter((m) => ids.includes(m.controlId ?? ''));
+    assert.deepEqual(logged.map((m) => m.controlId).sort(), [ids[0], ids[2]].sort(), 'each message of the batch is its own log entry');
+    assert.ok(logged.every((m) => m.transport === 'http' && m.ackCode === 'AA' && m.messageType === 'VXU^V04^VXU_V04'));
+  });
+
   it('answers garbage with an AR ACK and logs it', async () => {
     const { hl7 } = await hl7Registry();
     const org = unique('org');

@@ -59,10 +59,20 @@ describe('ER7 header and ACK', () => {
   });
 
   it('splits a batch and builds its reply', () => {
-    const b = splitBatch('FHS|^~\\&|||||||||F9\rBHS|^~\\&|||||||||B9\rMSH|^~\\&|1\rPID|1\rMSH|^~\\&|2\rBTS|2\rFTS|1');
-    assert.deepEqual(b, { fileControlId: 'F9', batchControlId: 'B9', messages: ['MSH|^~\\&|1\rPID|1\r', 'MSH|^~\\&|2\r'] });
+    const b = splitBatch('FHS|^~\\&|EHR^1.2^ISO|CLINIC|IIS|STATE|||||F9\rBHS|^~\\&|||||||||B9\rMSH|^~\\&|1\rPID|1\rMSH|^~\\&|2\rBTS|2\rFTS|1');
+    assert.deepEqual(b, {
+      fileControlId: 'F9',
+      batchControlId: 'B9',
+      parties: { sendingApplication: 'EHR^1.2^ISO', sendingFacility: 'CLINIC', receivingApplication: 'IIS', receivingFacility: 'STATE' },
+      messages: ['MSH|^~\\&|1\rPID|1\r', 'MSH|^~\\&|2\r'],
+    });
     const reply = buildBatchReply(b, ['MSH|x\rMSA|AA|1\r', 'MSH|y\rMSA|AA|2\r']).split('\r');
     assert.equal(reply.filter((s) => s.startsWith('MSA')).length, 2);
+    // HL7 v2.5.1 §2.10.3: sender and receiver swapped, FHS-12/BHS-12 reference the batch, BTS-1 counts messages.
+    assert.deepEqual(reply[0]?.split('|').slice(2, 6), ['IIS', 'STATE', 'EHR^1.2^ISO', 'CLINIC']);
+    assert.equal(reply[0]?.split('|')[11], 'F9');
+    assert.equal(reply[1]?.split('|')[11], 'B9');
+    assert.equal(reply.at(-3), 'BTS|2');
     assert.equal(reply.at(-2), 'FTS|1');
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as soap from 'soap';
+import { unique } from '../helpers/builders.ts';
 import { buildVxu } from '../helpers/hl7-samples.ts';
 import { hl7Registry, registerTestSender, TEST_MAX_BYTES, type TestSender } from './hl7-app.ts';
 
@@ -60,6 +61,35 @@ describe('SOAP transport (CDC WSDL urn:cdc:iisb:2011, SOAP 1.2)', () => {
     assert.equal(logged?.status, 'processed');
     assert.equal(logged?.messageType, 'VXU^V04^VXU_V04');
     assert.equal(logged?.profile, 'Z22');
+  });
+
+  it('submitSingleMessage with a batch file answers a batch of ACKs, each message processed alone (issue 6)', async () => {
+    const { hl7 } = await hl7Registry();
+    const ids = [unique('SB'), unique('SB')];
+    // XML parsers turn CR into LF: the batch arrives LF-separated, as real SOAP clients send it.
+    const batch = [
+      `FHS|^~\\&|EHR|${sender.facilityId}|IIS|STATE|20250101||||SF1`,
+      `BHS|^~\\&|EHR|${sender.facilityId}|IIS|STATE|20250101||||SB1`,
+      ...ids.map((id) => buildVxu({ facilityId: sender.facilityId, controlId: id })),
+      'BTS|2',
+      'FTS|1',
+    ].join('\n');
+    const [result] = (await client.submitSingleMessageAsync({ username: sender.username, password: sender.password, facilityID: sender.facilityId, hl7Message: batch })) as [
+      { return: string },
+    ];
+    const segs = result.return.split('\r').filter(Boolean);
+    assert.equal(segs[0]?.slice(0, 4), 'FHS|');
+    assert.equal(segs[0]?.split('|')[11], 'SF1');
+    assert.equal(segs[1]?.split('|')[11], 'SB1');
+    assert.deepEqual(
+      segs.filter((s) => s.startsWith('MSA|')).map((s) => s.split('|').slice(1, 3)),
+      ids.map((id) => ['AA', id]),
+    );
+    assert.equal(segs.at(-2), 'BTS|2');
+    assert.equal(segs.at(-1), 'FTS|1');
+    const logged = (await hl7.messages.search({ sender: sender.facilityId })).filter((m) => ids.includes(m.controlId ?? ''));
+    assert.equal(logged.length, 2, 'each message of the batch is its own log entry');
+    assert.ok(logged.every((m) => m.transport === 'soap' && m.ackCode === 'AA' && m.profile === 'Z22'));
   });
 
   it('a wrong password is a SecurityFault', async () => {

@@ -4,7 +4,7 @@ import type { Immunization } from '@medplum/fhirtypes';
 import { loadCodeTables } from '../../src/hl7v2/load-code-tables.ts';
 import type { CodeTables } from '../../src/hl7v2/code-tables.ts';
 import { mapVxu, PATIENT_PLACEHOLDER, type VxuMapping } from '../../src/hl7v2/vxu-to-fhir.ts';
-import { EXT_MOTHERS_MAIDEN_NAME, EXT_BIRTH_PLACE, EXT_BIRTH_TIME, EXT_US_CORE_RACE } from '../../src/hl7v2/patient-extensions.ts';
+import { EXT_ADDRESS_TYPE, EXT_MOTHERS_MAIDEN_NAME, EXT_BIRTH_PLACE, EXT_BIRTH_TIME, EXT_US_CORE_RACE } from '../../src/hl7v2/patient-extensions.ts';
 import { nistMessage } from './nist.ts';
 
 let tables: CodeTables;
@@ -53,7 +53,15 @@ describe('NIST ONC 2015 iz-ad-1.1: 3 new NDC doses, 2 historical HepB, 2 NK1', (
     assert.equal(patient.extension?.find((e) => e.url === EXT_MOTHERS_MAIDEN_NAME)?.valueString, 'Billington');
     const race = patient.extension?.find((e) => e.url === EXT_US_CORE_RACE);
     assert.equal(race?.extension?.[0]?.valueCoding?.code, '1002-5');
-    assert.deepEqual(patient.address?.[0], { use: 'home', line: ['543 Blount Drive'], city: 'Bozeman', state: 'MT', postalCode: '59715', country: 'USA' });
+    assert.deepEqual(patient.address?.[0], {
+      extension: [{ url: EXT_ADDRESS_TYPE, valueCode: 'P' }],
+      use: 'home',
+      line: ['543 Blount Drive'],
+      city: 'Bozeman',
+      state: 'MT',
+      postalCode: '59715',
+      country: 'USA',
+    });
     assert.deepEqual(patient.telecom, [{ system: 'phone', value: '406-555-7690', use: 'home' }]);
     assert.equal(patient.multipleBirthBoolean, false);
     assert.equal(patient.active, true);

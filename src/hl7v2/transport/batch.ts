@@ -6,6 +6,8 @@ export interface Er7Batch {
   /** FHS-11 and BHS-11 (file and batch control ids), echoed in the reply's FHS-12/BHS-12. */
   fileControlId: string;
   batchControlId: string;
+  /** FHS-3..6 (or BHS-3..6 without FHS): sending and receiving application/facility, swapped in the reply. */
+  parties: { sendingApplication: string; sendingFacility: string; receivingApplication: string; receivingFacility: string };
   messages: string[];
 }
 
@@ -22,6 +24,12 @@ function field(seg: string | undefined, n: number): string {
   if (!seg) return '';
   const fs = seg.charAt(3) || '|';
   return (seg.split(fs)[n - 1] ?? '').replace(/[\r\n|^~\\&]/g, '').slice(0, 100);
+}
+
+/** A HD field echoed in the reply: components kept (default `^` only), nothing else that could break the segment. */
+function hdField(seg: string | undefined, n: number): string {
+  if (!seg || seg.charAt(3) !== '|' || seg.charAt(4) !== '^') return '';
+  return (seg.split('|')[n - 1] ?? '').replace(/[\r\n|~\\]/g, '').slice(0, 200);
 }
 
 /**
@@ -49,12 +57,16 @@ export function splitBatch(raw: string): Er7Batch {
     }
   }
   if (current) messages.push(current.join('\r') + '\r');
-  return { fileControlId: field(fhs, 11), batchControlId: field(bhs, 11), messages };
+  const head = fhs ?? bhs;
+  const parties = { sendingApplication: hdField(head, 3), sendingFacility: hdField(head, 4), receivingApplication: hdField(head, 5), receivingFacility: hdField(head, 6) };
+  return { fileControlId: field(fhs, 11), batchControlId: field(bhs, 11), parties, messages };
 }
 
 /**
- * Builds the reply batch: one acknowledgement per message, in order, inside FHS/BHS … BTS/FTS, with FHS-12 and
- * BHS-12 referencing the batch answered.
+ * Builds the reply batch: one acknowledgement per message, in order, inside FHS/BHS … BTS/FTS (HL7 v2.5.1 §2.10.3,
+ * CDC IG R1.5 batch acknowledgement: one ACK per message of the batch), with sender and receiver swapped, FHS-12 and
+ * BHS-12 referencing the batch answered, BTS-1 the number of messages in the reply batch and FTS-1 the number of
+ * batches in the file (always one).
  * @param batch - the batch answered.
  * @param replies - the reply of each message.
  * @param now - timestamp for FHS-7/BHS-7.
@@ -62,12 +74,29 @@ export function splitBatch(raw: string): Er7Batch {
  */
 export function buildBatchReply(batch: Er7Batch, replies: string[], now = new Date()): string {
   const ts = formatDtm(now);
+  const p = batch.parties;
+  const who = `${p.receivingApplication}|${p.receivingFacility}|${p.sendingApplication}|${p.sendingFacility}`;
   const segs = [
-    `FHS|^~\\&|||||${ts}||||${batch.fileControlId ? `R${batch.fileControlId}`.slice(0, 20) : ''}|${batch.fileControlId}`,
-    `BHS|^~\\&|||||${ts}||||${batch.batchControlId ? `R${batch.batchControlId}`.slice(0, 20) : ''}|${batch.batchControlId}`,
+    `FHS|^~\\&|${who}|${ts}||||${batch.fileControlId ? `R${batch.fileControlId}`.slice(0, 20) : ''}|${batch.fileControlId}`,
+    `BHS|^~\\&|${who}|${ts}||||${batch.batchControlId ? `R${batch.batchControlId}`.slice(0, 20) : ''}|${batch.batchControlId}`,
     ...replies.flatMap((r) => splitSegments(r)),
     `BTS|${replies.length}`,
     'FTS|1',
   ];
   return segs.join('\r') + '\r';
+}
+
+/**
+ * Answers a batch file the way every transport does (MLLP frame, SOAP submitSingleMessage, `POST /hl7/v2`): split it,
+ * answer each message in order through the transport's own single-message path (so each is logged, authorized and
+ * processed exactly as if sent alone), and wrap the replies in a reply batch (HL7 v2.5.1 §2.10.3).
+ * @param raw - the batch text.
+ * @param answerOne - the transport's answer to one message.
+ * @returns the reply batch.
+ */
+export async function answerBatch(raw: string, answerOne: (message: string) => Promise<string>): Promise<string> {
+  const batch = splitBatch(raw);
+  const replies: string[] = [];
+  for (const m of batch.messages) replies.push(await answerOne(m));
+  return buildBatchReply(batch, replies);
 }

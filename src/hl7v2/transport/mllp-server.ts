@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Hl7MessageStore } from '../../store/hl7-message-store.ts';
 import type { Hl7SenderStore } from '../../store/hl7-sender-store.ts';
 import { buildAck, HL7_ERROR } from './ack.ts';
-import { buildBatchReply, isBatch, splitBatch } from './batch.ts';
+import { answerBatch, isBatch } from './batch.ts';
 import { readHeader } from './er7-header.ts';
 import { frameMllp, MllpDecoder } from './mllp-framing.ts';
 import { rejectMessage } from './pipeline.ts';
@@ -73,10 +73,7 @@ export async function answerMllpMessage(o: Pick<MllpServerOptions, 'handle' | 's
  */
 export async function answerMllpFrame(o: Pick<MllpServerOptions, 'handle' | 'store' | 'senders'>, raw: string, remoteAddress?: string): Promise<string> {
   if (!isBatch(raw)) return answerMllpMessage(o, raw, remoteAddress);
-  const batch = splitBatch(raw);
-  const replies: string[] = [];
-  for (const m of batch.messages) replies.push(await answerMllpMessage(o, m, remoteAddress));
-  return buildBatchReply(batch, replies);
+  return answerBatch(raw, (m) => answerMllpMessage(o, m, remoteAddress));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Hl7SenderStore } from '../../store/hl7-sender-store.ts';
+import { answerBatch, isBatch } from './batch.ts';
 import { buildSoapFault, buildSoapResponse, parseSoapRequest, SOAP_CONTENT_TYPE, SoapFault, type CdcDialect, type SoapVersion } from './soap-envelope.ts';
 import type { Hl7Handler } from './types.ts';
 
@@ -44,7 +45,8 @@ const OPERATIONS: Record<string, { dialect: CdcDialect; op: 'submit' | 'echo'; r
  * - `connectivityTest(echoBack)` returns echoBack (no credentials, per the CDC transport recommendation);
  * - `submitSingleMessage(username, password, facilityID, hl7Message)` authenticates the sender (SecurityFault when
  *   the credentials are wrong or facilityID is not the one registered for the username), enforces the size limit
- *   (MessageTooLargeFault), hands the message to the logged pipeline and returns its reply (ACK or RSP);
+ *   (MessageTooLargeFault), hands the message to the logged pipeline and returns its reply (ACK or RSP); a batch
+ *   file (FHS/BHS … BTS/FTS) is split and answered with a batch of replies, one per message;
  * - anything else is UnsupportedOperationFault; unexpected failures are UnknownFault.
  * @param deps - handler, senders, limit.
  * @param req - the request body, its content type and the peer address.
@@ -67,13 +69,17 @@ export async function answerSoapRequest(deps: SoapServiceDeps, req: { body: stri
     if (size > deps.maxMessageBytes) {
       throw new SoapFault('MessageTooLargeFault', `Message size ${size} exceeds the maximum of ${deps.maxMessageBytes} bytes`, '', { size, maxSize: deps.maxMessageBytes });
     }
-    const reply = await deps.handle({
-      raw: hl7Message ?? '',
-      transport: 'soap',
-      sender: { organizationId: sender.organizationId, facilityId: sender.facilityId, name: sender.name },
-      receivedAt: new Date(),
-      ...(req.remoteAddress ? { remoteAddress: req.remoteAddress } : {}),
-    });
+    const answerOne = (raw: string): Promise<string> =>
+      deps.handle({
+        raw,
+        transport: 'soap',
+        sender: { organizationId: sender.organizationId, facilityId: sender.facilityId, name: sender.name },
+        receivedAt: new Date(),
+        ...(req.remoteAddress ? { remoteAddress: req.remoteAddress } : {}),
+      });
+    // A batch file in hl7Message is answered with a batch of ACKs, each message processed as if sent alone.
+    const text = hl7Message ?? '';
+    const reply = isBatch(text) ? await answerBatch(text, answerOne) : await answerOne(text);
     return ok(version, buildSoapResponse(version, dialect, def.response, def.out, reply));
   } catch (err) {
     const fault = err instanceof SoapFault ? err : new SoapFault('UnknownFault', 'The request could not be processed');

@@ -18,12 +18,15 @@ export async function searchFhir<T extends Resource>(ctx: FhirContext, type: str
 /**
  * Writes a resource through the interactions (validation, access rules, forecast refresh and audit as for REST).
  * @param ctx - the caller's context.
- * @param method - POST to create, PUT to update (or create with a chosen id).
+ * @param method - POST to create (with the resource's id when it has one), PUT to update.
  * @param resource - the resource (with its id for PUT).
  * @returns the stored resource.
  */
 export async function writeFhir<T extends Resource>(ctx: FhirContext, method: Extract<FhirMethod, 'POST' | 'PUT'>, resource: T): Promise<T> {
   const path = method === 'PUT' ? `${resource.resourceType}/${resource.id}` : resource.resourceType;
-  const res = await handleFhirRequest({ method, path, query: [], headers: { prefer: 'return=representation' }, body: resource }, ctx);
+  // A POST of a resource with an id chosen in advance (a new patient) creates it with that id, as a transaction
+  // bundle entry does, without the lookup of a PUT.
+  const assigned = method === 'POST' && resource.id ? { assignedId: resource.id } : {};
+  const res = await handleFhirRequest({ method, path, query: [], headers: { prefer: 'return=representation' }, body: resource, ...assigned }, ctx);
   return res.resource as T;
 }

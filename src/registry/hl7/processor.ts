@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { FhirError } from '../../fhir/outcomes.ts';
 import { buildAck, hl7Issue, readMessage, type CodeTables, type Hl7Issue, type MessageHeader } from '../../hl7v2/index.ts';
+import { deferChecks } from '../../interactions/deferred-checks.ts';
 import type { Services } from '../../interactions/types.ts';
 import type { Repository } from '../../store/repository.ts';
 import { answerQbp } from './qbp-answer.ts';
@@ -79,7 +80,23 @@ export function createHl7Processor(deps: Hl7ProcessorDeps): (msg: Hl7Inbound) =>
         return { reply: answer.reply, touched: [] };
       }
       const sender = msg.sender;
-      const out = await ctx.repo.transaction((repo) => intakeVxu({ ...ctx, repo }, message, deps.tables, sender, deps.sameVaccineGroup, now));
+      // One transaction per message; its writes are buffered and their record rules, access checks and forecast
+      // queue run once at the end (deferChecks), then it commits, and only then is the ACK built.
+      // Its writes are audited as one event once the outcome is known (a rolled-back message is recorded as failed).
+      let unit: ReturnType<typeof deferChecks> | undefined;
+      const label = `hl7v2 VXU ${header.controlId}`.slice(0, 120);
+      const out = await ctx.repo
+        .transaction(async (repo) => {
+          unit = deferChecks({ ...ctx, repo });
+          const result = await intakeVxu(unit.ctx, message, deps.tables, sender, deps.sameVaccineGroup, now);
+          await unit.finish();
+          return result;
+        })
+        .catch((err: unknown) => {
+          unit?.audit(err instanceof FhirError ? err.status : 500, label);
+          throw err;
+        });
+      unit?.audit(200, label);
       return { reply: ack(header, [...readIssues, ...out.issues], now), touched: out.touched };
     } catch (err) {
       // A rule refused the data: nothing of the message was stored (the transaction rolled back); say why. Anything

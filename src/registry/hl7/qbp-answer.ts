@@ -58,8 +58,11 @@ export async function answerQbp(ctx: FhirContext, msg: ParsedMessage, rsp: Omit<
   if (!candidates.length) return { reply: buildRspZ33(ctxRsp, 'NF', parsed.issues), disclosed: [] };
   if (candidates.length > limit) return { reply: buildRspZ33(ctxRsp, 'TM', parsed.issues), disclosed: [] };
   if (candidates.length > 1) {
-    const list = candidates.map((p) => ({ patient: p, iisId: p.id as string }));
-    return { reply: buildRspZ31(ctxRsp, list, limit), disclosed: candidates.map((p) => `Patient/${p.id}`) };
+    // Z31 lists each candidate with its NK1 (CDC IG R1.5 Z31: {PID [{NK1}]}), as the NIST cf-rsp-z31 does.
+    const list = await Promise.all(
+      candidates.slice(0, limit).map(async (p) => ({ patient: p, iisId: p.id as string, relatedPersons: await searchFhir<RelatedPerson>(ctx, 'RelatedPerson', [['patient', `Patient/${p.id}`], ['_count', '20']]) })),
+    );
+    return { reply: buildRspZ31(ctxRsp, list, limit), disclosed: list.flatMap((c) => [`Patient/${c.patient.id}`, ...c.relatedPersons.map((r) => `RelatedPerson/${r.id}`)]) };
   }
   const patient = candidates[0] as Patient;
   const { immunizations, relatedPersons } = await record(ctx, patient);

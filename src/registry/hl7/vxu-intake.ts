@@ -1,4 +1,4 @@
-import type { Immunization, Observation, Patient, Provenance, RelatedPerson, Resource } from '@medplum/fhirtypes';
+import type { Immunization, Observation, Patient, Provenance, ProvenanceAgent, RelatedPerson, Resource } from '@medplum/fhirtypes';
 import { REPORTING_ORG_SYSTEM } from '../../auth/policy.ts';
 import { hl7Issue, mapVxu, type CodeTables, type Hl7Issue, type ParsedMessage, type VxuImmunization } from '../../hl7v2/index.ts';
 import { FhirError } from '../../fhir/outcomes.ts';
@@ -39,26 +39,65 @@ async function tryWrite<T extends Resource>(ctx: FhirContext, method: 'POST' | '
   }
 }
 
-async function findDose(ctx: FhirContext, patientId: string, dose: VxuImmunization, facilityId: string, same: SameVaccineGroup): Promise<Immunization | undefined> {
-  if (dose.fillerOrderNumber) {
-    const byOrder = await searchFhir<Immunization>(ctx, 'Immunization', [['identifier', `${fillerSystem(facilityId)}|${dose.fillerOrderNumber}`], ['_count', '2']], true);
-    if (byOrder[0]) return byOrder[0];
+/**
+ * The doses a message's records are matched against, loaded once per message (one search, none for a patient the
+ * message creates), and kept current as the message writes doses.
+ */
+class DoseBook {
+  private readonly doses = new Map<string, Immunization>();
+  /** Doses this message wrote: a reused filler number never points at one of them. */
+  private readonly written = new Set<string>();
+
+  constructor(onRecord: Immunization[]) {
+    for (const d of onRecord) if (d.id) this.doses.set(d.id, d);
   }
-  const day = dose.resource.occurrenceDateTime?.slice(0, 10);
-  const cvx = cvxOf(dose.resource);
-  if (!day || !cvx) return undefined;
-  const sameDay = await searchFhir<Immunization>(ctx, 'Immunization', [['patient', `Patient/${patientId}`], ['date', day], ['status:not', 'entered-in-error'], ['_count', '100']], true);
-  return sameDay.find((i) => {
-    const other = cvxOf(i);
-    return other !== undefined && (other === cvx || same(other, cvx)) && (i.status === 'not-done') === (dose.resource.status === 'not-done');
-  });
+
+  /** @param imm - a dose just written by this message. */
+  wrote(imm: Immunization): void {
+    if (!imm.id) return;
+    this.doses.set(imm.id, imm);
+    this.written.add(imm.id);
+  }
+
+  /**
+   * The stored dose a record is (spec §3 matching key): the dose of the same filler order number (ORC-3) from the same
+   * sender when exactly one dose of the patient has it and this message did not write it (senders reuse one filler
+   * number for several doses: NIST CNI `197027^DCS`, iz-qr-1.2 `197028`); otherwise a dose of the same vaccine group
+   * on the same day with the same done / not-done status.
+   */
+  find(dose: VxuImmunization, facilityId: string, same: SameVaccineGroup): Immunization | undefined {
+    const all = [...this.doses.values()];
+    if (dose.fillerOrderNumber) {
+      const system = fillerSystem(facilityId);
+      const byOrder = all.filter((i) => i.identifier?.some((x) => x.system === system && x.value === dose.fillerOrderNumber));
+      const only = byOrder.length === 1 ? byOrder[0] : undefined;
+      if (only && !this.written.has(only.id ?? '')) return only;
+    }
+    const day = dose.resource.occurrenceDateTime?.slice(0, 10);
+    const cvx = cvxOf(dose.resource);
+    if (!day || !cvx) return undefined;
+    return all.find((i) => {
+      if (i.status === 'entered-in-error' || i.occurrenceDateTime?.slice(0, 10) !== day) return false;
+      const other = cvxOf(i);
+      return other !== undefined && (other === cvx || same(other, cvx)) && (i.status === 'not-done') === (dose.resource.status === 'not-done');
+    });
+  }
 }
 
-async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunization, sender: SenderIdentity, same: SameVaccineGroup, out: VxuOutcome): Promise<void> {
+/**
+ * Loads the patient's doses for {@link DoseBook}: every dose of the patient (the registry keeps a person's whole
+ * history small), entered-in-error ones included so a filler order still finds its deleted dose.
+ */
+async function loadDoseBook(ctx: FhirContext, patientId: string, isNew: boolean): Promise<DoseBook> {
+  if (isNew) return new DoseBook([]);
+  return new DoseBook(await searchFhir<Immunization>(ctx, 'Immunization', [['patient', `Patient/${patientId}`], ['_count', '1000']], true));
+}
+
+async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunization, sender: SenderIdentity, same: SameVaccineGroup, out: VxuOutcome, book: DoseBook): Promise<string | undefined> {
   const at = { segment: 'RXA', sequence: dose.rxaSequence };
   const imm: Immunization = { ...dose.resource, patient: { reference: `Patient/${patientId}` } };
   if (dose.fillerOrderNumber) imm.identifier = [...(imm.identifier ?? []), { system: fillerSystem(sender.facilityId), value: dose.fillerOrderNumber }];
-  const match = await findDose(ctx, patientId, dose, sender.facilityId, same);
+  const match = book.find(dose, sender.facilityId, same);
   if (dose.actionCode === 'D') {
     if (!match) {
       out.issues.push(hl7Issue({ ...at, field: 21 }, '0', 'W', 'Action code D: no matching dose on record; nothing deleted', '5'));
@@ -69,6 +108,7 @@ async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunizat
       return;
     }
     const stored = await writeFhir(ctx, 'PUT', { ...match, status: 'entered-in-error' });
+    book.wrote(stored);
     out.touched.push(`Immunization/${stored.id}`);
     return;
   }
@@ -78,12 +118,39 @@ async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunizat
     return;
   }
   const stored = await tryWrite(ctx, match ? 'PUT' : 'POST', match ? { ...imm, id: match.id } : imm, at, out);
-  if (stored) out.touched.push(`Immunization/${stored.id}`);
+  if (stored) {
+    out.touched.push(`Immunization/${stored.id}`);
+    book.wrote(stored);
+  }
+  return stored?.id;
 }
 
-async function writeRelatedPersons(ctx: FhirContext, patientId: string, people: RelatedPerson[], out: VxuOutcome): Promise<void> {
+/**
+ * One Provenance per distinct enterer (ORC-10 entered by, ORC-17 entering organization; spec §2: Provenance),
+ * targeting the doses it entered; doses without ORC-10/17 get none.
+ */
+function entererProvenances(entered: { id: string; agent: ProvenanceAgent }[], sender: SenderIdentity, source: Provenance['entity'], now: Date): Provenance[] {
+  const groups = new Map<string, { agent: ProvenanceAgent; ids: string[] }>();
+  for (const e of entered) {
+    const key = JSON.stringify(e.agent);
+    const g = groups.get(key) ?? { agent: e.agent, ids: [] };
+    g.ids.push(e.id);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => ({
+    resourceType: 'Provenance',
+    target: g.ids.map((id) => ({ reference: `Immunization/${id}` })),
+    recorded: now.toISOString(),
+    activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE' }] },
+    agent: [g.agent, { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }] }, who: { reference: `Organization/${sender.organizationId}`, display: sender.name } }],
+    ...(source ? { entity: source } : {}),
+  }));
+}
+
+async function writeRelatedPersons(ctx: FhirContext, patientId: string, isNew: boolean, people: RelatedPerson[], out: VxuOutcome): Promise<void> {
   if (!people.length) return;
-  const existing = await searchFhir<RelatedPerson>(ctx, 'RelatedPerson', [['patient', `Patient/${patientId}`], ['_count', '100']], true);
+  // A patient this message creates has no related persons yet: no lookup.
+  const existing = isNew ? [] : await searchFhir<RelatedPerson>(ctx, 'RelatedPerson', [['patient', `Patient/${patientId}`], ['_count', '100']], true);
   const key = (r: RelatedPerson): string => `${r.name?.[0]?.family ?? ''}|${r.name?.[0]?.given?.[0] ?? ''}|${r.relationship?.[0]?.coding?.[0]?.code ?? ''}`.toLowerCase();
   for (const [i, person] of people.entries()) {
     const rp: RelatedPerson = { ...person, patient: { reference: `Patient/${patientId}` } };
@@ -136,24 +203,32 @@ export async function intakeVxu(ctx: FhirContext, msg: ParsedMessage, tables: Co
     }
   }
   // A patient the registry cannot accept stores nothing of the message (the doses need it).
-  const stored = await tryWrite(ctx, 'PUT', patient, { segment: 'PID', sequence: 1 }, out);
+  const stored = await tryWrite(ctx, found.kind === 'new' ? 'POST' : 'PUT', patient, { segment: 'PID', sequence: 1 }, out);
   if (!stored) return out;
   const pid = stored.id as string;
   out.touched.push(`Patient/${pid}`);
-  await writeRelatedPersons(ctx, pid, mapping.relatedPersons, out);
+  const isNew = found.kind === 'new';
+  await writeRelatedPersons(ctx, pid, isNew, mapping.relatedPersons, out);
+  const book = await loadDoseBook(ctx, pid, isNew);
+  const entered: { id: string; agent: ProvenanceAgent }[] = [];
   for (const dose of mapping.immunizations) {
     if (dose.rejected || dose.noVaccine) continue;
-    await writeDose(ctx, pid, dose, sender, same, out);
+    const id = await writeDose(ctx, pid, dose, sender, same, out, book);
+    if (id && dose.enteredBy) entered.push({ id, agent: dose.enteredBy });
   }
   await writeObservations(ctx, pid, mapping.patientObservations, out);
+  const source: Provenance['entity'] = [
+    { role: 'source', what: { identifier: { system: 'urn:iis:hl7v2-message', value: `${sender.facilityId}|${msg.header.controlId}` }, display: `VXU ${msg.header.controlId}` } },
+  ];
   const provenance: Provenance = {
     resourceType: 'Provenance',
     target: out.touched.map((reference) => ({ reference })),
     recorded: now.toISOString(),
     activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE' }] },
     agent: [{ who: { reference: `Organization/${sender.organizationId}`, display: sender.name } }],
-    entity: [{ role: 'source', what: { identifier: { system: 'urn:iis:hl7v2-message', value: `${sender.facilityId}|${msg.header.controlId}` }, display: `VXU ${msg.header.controlId}` } }],
+    entity: source,
   };
   await writeFhir(ctx, 'POST', provenance);
+  for (const p of entererProvenances(entered, sender, source, now)) await writeFhir(ctx, 'POST', p);
   return out;
 }
