@@ -1,9 +1,9 @@
 /**
  * A plain, navigable view of a parsed HL7 v2 message: segments of fields of repetitions of components of
- * subcomponents, already unescaped (HL7 v2.5.1 chapter 2.7 "Message construction rules"), in the shape
- * node-hl7-client's tree has (an empty part has no children). Every accessor here is total: a missing part reads
- * as ''.
+ * subcomponents, already unescaped (HL7 v2.5.1 chapter 2.7 "Message construction rules"). Built from the tree
+ * that node-hl7-client parses, so every accessor here is total: a missing part reads as ''.
  */
+import type { HL7Node } from 'node-hl7-client';
 
 /** One repetition of a field: components of subcomponents. */
 export type Hl7Repetition = string[][];
@@ -20,49 +20,25 @@ export interface Hl7Segment {
   fields: Hl7Repetition[][];
 }
 
-const UNESCAPE: Record<string, string> = { F: '|', S: '^', T: '&', R: '~', E: '\\', H: '', N: '' };
-
-function hexText(hex: string): string {
-  return (hex.match(/[0-9A-Fa-f]{2}/g) ?? []).map((b) => String.fromCharCode(parseInt(b, 16))).join('');
-}
-
 /**
- * Decodes the escape sequences of a subcomponent (HL7 v2.5.1 §2.7.4): the delimiters \F\ \S\ \T\ \R\ \E\,
- * highlighting \H\ \N\ (dropped) and hexadecimal \Xhh\; others (\.br\) are kept as sent.
- * @param text - the raw subcomponent.
- * @returns the text.
- */
-export function unescapeEr7(text: string): string {
-  if (!text.includes('\\')) return text;
-  return text.replace(/\\(?:([FSTREHN])|X([0-9A-Fa-f]*))\\/g, (_, c: string | undefined, hex: string | undefined) => (c ? (UNESCAPE[c] ?? '') : hexText(hex ?? '')));
-}
-
-/** Splits a part into its children; an empty part has none (a missing field, repetition or component). */
-function children<T>(text: string, separator: string, child: (part: string) => T): T[] {
-  return text === '' ? [] : text.split(separator).map(child);
-}
-
-/**
- * Splits one segment of a message with the CDC IG delimiters `|^~\&` (the parser rejects any other MSH-2 first)
- * into the plain form: fields, repetitions, components, subcomponents, each unescaped after splitting so an escaped
- * delimiter never splits; an empty field, repetition or component has no parts. A direct split: VXU intake parses
- * every message, and a node tree per subcomponent cost more than the rest of the mapping.
- * @param line - the segment text, without its terminator.
- * @param sequence - 1-based occurrence of its id.
+ * Turns one node-hl7-client segment into the plain form.
+ * @param node - the library's segment node.
+ * @param name - its id.
+ * @param sequence - 1-based occurrence.
  * @param position - 0-based position.
+ * @param encodingChars - MSH-2, kept raw (never split).
  * @returns the segment.
  */
-export function splitSegment(line: string, sequence: number, position: number): Hl7Segment {
-  const raw = line.split('|');
-  const name = raw[0] ?? '';
+export function toPlainSegment(node: HL7Node, name: string, sequence: number, position: number, encodingChars: string): Hl7Segment {
+  const children = node.toArray();
   const fields: Hl7Repetition[][] = [[]];
-  let first = 1;
   if (name === 'MSH') {
-    fields.push([[['|']]], [[[raw[1] ?? '']]]);
-    first = 2;
+    fields.push([[['|']]], [[[encodingChars]]]);
   }
-  for (let i = first; i < raw.length; i++) {
-    fields.push(children(raw[i] as string, '~', (rep) => children(rep, '^', (comp) => children(comp, '&', unescapeEr7))));
+  const first = name === 'MSH' ? 2 : 1;
+  for (let i = first; i < children.length; i++) {
+    const field = children[i] as HL7Node;
+    fields.push(field.toArray().map((rep) => rep.toArray().map((comp) => comp.toArray().map((sub) => sub.toString()))));
   }
   return { name, sequence, position, fields };
 }
