@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 /** Log levels accepted by pino. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -41,8 +40,6 @@ export interface Config {
   mllpQueries: boolean;
   /** Seconds a verified access token's claims are reused before it is looked up again (`TOKEN_CACHE_SECONDS`, default 10; 0 = every request). */
   tokenCacheSeconds: number;
-  /** Worker threads that validate writes and compute stored forecasts under sustained load (`COMPUTE_WORKERS`, default 1 on a machine with 2+ cores; 0 = none). */
-  computeWorkers: number;
 }
 
 /** An upstream OpenID Connect identity provider that staff may sign in with. */
@@ -159,7 +156,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mllpHost: env.MLLP_HOST?.trim() || host,
     hl7MaxMessageBytes,
     mllpQueries: env.MLLP_QUERIES ? parseBoolean('MLLP_QUERIES', env.MLLP_QUERIES) : false,
-    computeWorkers: env.COMPUTE_WORKERS ? parseInteger('COMPUTE_WORKERS', env.COMPUTE_WORKERS, 0, 16) : availableParallelism() >= 2 ? 1 : 0,
     tokenCacheSeconds: env.TOKEN_CACHE_SECONDS ? parseInteger('TOKEN_CACHE_SECONDS', env.TOKEN_CACHE_SECONDS, 0, 300) : 10,
   };
 }

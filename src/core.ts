@@ -31,7 +31,7 @@ export interface Core {
 export async function createCore(config: Config, options: { db?: Db; validator?: ResourceValidator } = {}): Promise<Core> {
   const db = options.db ?? (await openDatabase(config));
   await migrate(db);
-  const services = buildServices({ fhirBaseUrl: `${config.baseUrl}/fhir`, computeWorkers: config.computeWorkers, ...(options.validator ? { validator: options.validator } : {}) });
+  const services = buildServices({ fhirBaseUrl: `${config.baseUrl}/fhir`, ...(options.validator ? { validator: options.validator } : {}) });
   const repo = new Repository(db, { searchParameters: services.searchParameters, baseUrl: services.fhirBaseUrl });
   services.audit = new AuditSink(repo, { onError: (err) => console.error('audit write failed; will retry', err instanceof Error ? err.message : err) });
   const system = { name: 'system' };
@@ -48,7 +48,6 @@ export async function createCore(config: Config, options: { db?: Db; validator?:
     async close() {
       await forecastWorker?.stop();
       await services.audit?.close();
-      await services.validator.close?.();
       await db.close();
     },
   };

@@ -1,19 +1,33 @@
-import type { CapabilityStatement, CompartmentDefinition, SearchParameter } from '@medplum/fhirtypes';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { CapabilityStatement, CodeSystem, CompartmentDefinition, Resource, SearchParameter, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { listR4Resources, loadR4Definitions, readR4Bundle } from '../fhir/definitions.ts';
 import { ResourceTypeRegistry } from '../fhir/resource-types.ts';
 import { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
-import { createRegistryValidator } from '../fhir/registry-validator.ts';
-import { ComputePool } from '../registry/compute-pool.ts';
-import { PROJECT_ROOT, readResourceFolder } from '../fhir/project-files.ts';
+import { compileProfile } from '../fhir/profile-rules.ts';
+import { R4Validator } from '../fhir/r4-validator.ts';
 import { OperationRegistry } from './operations/registry.ts';
 import { validateOperation } from './operations/validate.ts';
 import { immdsForecastOperation } from './operations/immds-forecast.ts';
 import { ForecastService } from '../registry/forecast/forecast-service.ts';
 import type { ResourceValidator, Services } from './types.ts';
 
-export { PROJECT_ROOT, readResourceFolder } from '../fhir/project-files.ts';
+/** The project root (where package.json, conformance/ and profiles/ are). */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * Reads every FHIR resource (`*.json`) in a folder of the project.
+ * @param folder - folder relative to the project root.
+ * @returns the resources.
+ */
+export function readResourceFolder(folder: string): Resource[] {
+  const dir = join(PROJECT_ROOT, folder);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Resource);
+}
 
 function patientCompartment(types: string[]): Map<string, string[]> {
   const def = readR4Bundle('compartmentdefinition-patient.json') as unknown as CompartmentDefinition;
@@ -30,8 +44,6 @@ function patientCompartment(types: string[]): Map<string, string[]> {
 export interface ServicesOptions {
   fhirBaseUrl: string;
   validator?: ResourceValidator;
-  /** Worker threads that validate writes and compute stored forecasts under load (0: main thread only). */
-  computeWorkers?: number;
 }
 
 /**
@@ -55,8 +67,14 @@ export function buildServices(options: ServicesOptions): Services {
   const operations = new OperationRegistry();
   operations.register(validateOperation);
   operations.register(immdsForecastOperation);
-  const pool = options.validator ? undefined : new ComputePool(createRegistryValidator(), { workers: options.computeWorkers ?? 0 });
-  const validator = options.validator ?? (pool as ComputePool);
+  const profiles = readResourceFolder('profiles');
+  const terminology = profiles.filter((r): r is ValueSet | CodeSystem => r.resourceType === 'ValueSet' || r.resourceType === 'CodeSystem');
+  const validator = options.validator ?? new R4Validator(terminology);
+  if (validator instanceof R4Validator) {
+    for (const sd of profiles.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition')) {
+      validator.addProfile(compileProfile(sd, validator.expander));
+    }
+  }
   const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
   return {
     fhirBaseUrl: options.fhirBaseUrl,
@@ -66,6 +84,6 @@ export function buildServices(options: ServicesOptions): Services {
     operations,
     patientCompartment: patientCompartment(resourceTypes.types()),
     version: pkg.version,
-    forecast: new ForecastService(searchParameters, undefined, pool),
+    forecast: new ForecastService(searchParameters),
   };
 }

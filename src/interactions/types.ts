@@ -54,10 +54,6 @@ export interface ValidationReport {
 /** Validates resources against R4 and the registry's profiles. */
 export interface ResourceValidator {
   validate(resource: Resource, options?: { profiles?: string[] }): ValidationReport;
-  /** The same check, possibly off the calling thread (used for writes). */
-  validateAsync?(resource: Resource): Promise<ValidationReport>;
-  /** Releases worker threads, if any. */
-  close?(): Promise<void>;
 }
 
 /** Long-lived, shared parts of the server that interactions use. */

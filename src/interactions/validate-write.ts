@@ -11,8 +11,7 @@ import type { FhirContext } from './types.ts';
  * @param ctx - the interaction context.
  */
 export async function validateForWrite(resource: Resource, ctx: FhirContext): Promise<void> {
-  const v = ctx.services.validator;
-  const report = v.validateAsync ? await v.validateAsync(resource) : v.validate(resource);
+  const report = ctx.services.validator.validate(resource);
   if (report.base.length) throw new FhirError(400, outcome([...report.base, ...report.profile]));
   if (report.profile.length) throw new FhirError(422, outcome(report.profile));
   if (ctx.deferredRules) ctx.deferredRules.push(resource);

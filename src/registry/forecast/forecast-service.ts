@@ -28,32 +28,6 @@ export function storedRecommendationId(patientId: string): string {
 }
 
 /**
- * Runs the CDSi engine on FHIR resources and gives its result as FHIR (IG Immunization Decision Support Forecast):
- * pure, so it runs the same on the main thread and in a compute worker.
- * @param data - CDSi supporting data.
- * @param patient - the patient.
- * @param immunizations - their immunizations.
- * @param conditions - indications and contraindications.
- * @param assessmentDate - the date to evaluate on.
- * @returns evaluations and recommendation.
- */
-export function forecastInFhir(data: SupportingData, patient: Patient, immunizations: Immunization[], conditions: (Condition | Observation)[], assessmentDate: string): FhirForecast {
-  const result = forecastPatient(toForecastInput(patient, immunizations, conditions, assessmentDate, data), data);
-  const patientRef: Reference<Patient> = patient.id ? { reference: `Patient/${patient.id}` } : { display: 'the patient parameter' };
-  const byId = new Map(immunizations.map((imm, i) => [imm.id ?? `immunization-${i}`, imm]));
-  const ref = (id: string): Reference<Immunization> => (byId.get(id)?.id ? { reference: `Immunization/${id}` } : { display: `immunization parameter ${id.replace('immunization-', '')}` });
-  return {
-    evaluations: result.evaluations.map((e) => toEvaluation(e, patientRef, assessmentDate, ref(e.doseId))),
-    recommendation: toRecommendation(result, patientRef, assessmentDate, ref),
-  };
-}
-
-/** Where stored recommendations may be computed off the main thread (the registry's compute pool). */
-export interface ForecastOffload {
-  forecastAsync(patient: Patient, immunizations: Immunization[], assessmentDate: string, inline: () => FhirForecast): Promise<FhirForecast>;
-}
-
-/**
  * The registry's recommender: runs the CDSi engine on FHIR records and keeps each patient's stored
  * ImmunizationRecommendation current.
  */
@@ -63,12 +37,10 @@ export class ForecastService {
   /**
    * @param searchParameters - to query a patient's immunizations.
    * @param dir - folder of the CDSi supporting data XML.
-   * @param offload - where stored recommendations are computed under load (else on this thread).
    */
   constructor(
     private readonly searchParameters: SearchParameterRegistry,
     dir: string = DEFAULT_CDSI_DIR,
-    private readonly offload?: ForecastOffload,
   ) {
     this.data = loadSupportingData(dir);
   }
@@ -82,9 +54,15 @@ export class ForecastService {
    * @returns evaluations and recommendation.
    */
   forecast(patient: Patient, immunizations: Immunization[], conditions: (Condition | Observation)[], assessmentDate: string): FhirForecast {
-    return forecastInFhir(this.data, patient, immunizations, conditions, assessmentDate);
+    const result = forecastPatient(toForecastInput(patient, immunizations, conditions, assessmentDate, this.data), this.data);
+    const patientRef: Reference<Patient> = patient.id ? { reference: `Patient/${patient.id}` } : { display: 'the patient parameter' };
+    const byId = new Map(immunizations.map((imm, i) => [imm.id ?? `immunization-${i}`, imm]));
+    const ref = (id: string): Reference<Immunization> => (byId.get(id)?.id ? { reference: `Immunization/${id}` } : { display: `immunization parameter ${id.replace('immunization-', '')}` });
+    return {
+      evaluations: result.evaluations.map((e) => toEvaluation(e, patientRef, assessmentDate, ref(e.doseId))),
+      recommendation: toRecommendation(result, patientRef, assessmentDate, ref),
+    };
   }
-
 
   /**
    * Reads a stored patient's immunizations (not entered-in-error).
@@ -122,10 +100,7 @@ export class ForecastService {
     let n = 0;
     for (const p of patients) {
       if (!p.birthDate || p.birthDate.length < 10) continue;
-      const mine = imms.get(p.id as string) ?? [];
-      const date = today();
-      const inline = (): FhirForecast => this.forecast(p, mine, [], date);
-      const { recommendation } = this.offload ? await this.offload.forecastAsync(p, mine, date, inline) : inline();
+      const { recommendation } = this.forecast(p, imms.get(p.id as string) ?? [], [], today());
       await repo.updateResource({ ...recommendation, id: storedRecommendationId(p.id as string) } as Resource);
       n++;
     }
