@@ -40,6 +40,8 @@ export async function restoreLoadIndexes(db: Db, definitions: string[], options:
       const statement = def;
       await db.transaction(async (tx) => {
         await tx.exec(`SET LOCAL maintenance_work_mem = '${memory}'`);
+        // A sort of tens of millions of rows outlasts the pool's statement timeout, which is meant for requests.
+        await tx.exec('SET LOCAL statement_timeout = 0');
         await tx.exec(statement);
       });
     }
