@@ -148,8 +148,11 @@ export class ConditionBuilder {
    * Several positive lookups as one join of index rows on resource_id, so the database intersects index entries
    * (choosing the most selective as the driver from each table's own statistics) before it reads any resource
    * row. As separate EXISTS semi-joins the planner misjudged their combined selectivity at scale and fetched
-   * thousands of resource rows to test the other conditions one by one (issue 3). A resource with several
-   * matching rows appears several times in the join; `IN` keeps one.
+   * thousands of resource rows to test the other conditions one by one (issue 3). The ids come back as one array
+   * (an InitPlan, computed once), so the resource rows are then read by primary key for those ids only: as an
+   * `IN (subquery)` the planner could still walk all resources in id order towards the LIMIT, probing the
+   * subquery's result for each (20 s for a vaccine code and a week at 5 million immunizations). Duplicates (a
+   * resource with several matching rows) are harmless in `= ANY`.
    * @param lookups - two or more index lookups.
    * @param owner - the resource tested.
    * @param type - SQL of the one searched type.
@@ -164,7 +167,7 @@ export class ConditionBuilder {
       return i === 0 ? `${l.table} ${k}` : `JOIN ${l.table} ${k} ON ${k}.resource_type = ${type} AND ${k}.resource_id = ${first}.resource_id`;
     });
     const where = lookups.map((l, i) => `${aliases[i]}.code = ${this.params.add(l.code)} AND ${l.condition(aliases[i] as string)}`);
-    return `${owner.id} IN (SELECT ${first}.resource_id FROM ${from.join(' ')} WHERE ${first}.resource_type = ${type} AND ${where.join(' AND ')})`;
+    return `${owner.id} = ANY(ARRAY(SELECT ${first}.resource_id FROM ${from.join(' ')} WHERE ${first}.resource_type = ${type} AND ${where.join(' AND ')}))`;
   }
 
   /**
@@ -183,7 +186,7 @@ export class ConditionBuilder {
       const k = this.ctx.alias('k');
       return `SELECT ${k}.resource_id FROM ${l.table} ${k} WHERE ${k}.resource_type = ${type} AND ${k}.code = ${this.params.add(l.code)} AND ${l.condition(k)}`;
     });
-    return `${owner.id} IN (${parts.join(' INTERSECT ')})`;
+    return `${owner.id} = ANY(ARRAY(${parts.join(' INTERSECT ')}))`;
   }
 
   private idCondition(filter: SearchFilter, owner: Owner): string {
