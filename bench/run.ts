@@ -5,7 +5,7 @@ import { runSearchScaleBench } from './search-scale.bench.ts';
 
 /**
  * Benchmark suites by name; `npm run bench -- crud` runs one. Without arguments the quick suites run; the state-scale
- * search benchmark (an hour-long load of 1,000,000 patients) runs only when named: `npm run bench -- search-scale`.
+ * search benchmark (a ~25-minute load of 1,000,000 patients) runs only when named: `npm run bench -- search-scale`.
  */
 const SUITES: Record<string, () => Promise<void>> = {
   crud: runCrudBench,

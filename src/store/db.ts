@@ -17,6 +17,11 @@ export interface Db {
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /** True when this handle is already inside a transaction. */
   readonly inTransaction: boolean;
+  /**
+   * Bulk-loads rows with `COPY … FROM STDIN` (COPY text format); only the `pg` driver has it, so callers fall
+   * back to INSERT statements when it is absent (PGlite).
+   */
+  copyFrom?(sql: string, data: string): Promise<number>;
   /** Which driver this is, for diagnostics. */
   readonly driver: 'pg' | 'pglite';
   /** Releases connections. */

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Db, Row, SqlValue } from './db.ts';
 import { debugSql } from './db.ts';
+import { copyFromText } from './pg-copy.ts';
 
 // Keep timestamps as ISO strings and bigint counts as numbers; the store never needs Date or BigInt objects.
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v).toISOString());
@@ -17,6 +18,10 @@ class PgClientDb implements Db {
   }
   async exec(sql: string): Promise<void> {
     await this.client.query(sql);
+  }
+  async copyFrom(sql: string, data: string): Promise<number> {
+    debugSql(sql);
+    return copyFromText(this.client, sql, data);
   }
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     // Nested transactions become savepoints so a failing inner unit can be undone alone.
@@ -59,6 +64,16 @@ export class PgDb implements Db {
 
   async exec(sql: string): Promise<void> {
     await this.pool.query(sql);
+  }
+
+  async copyFrom(sql: string, data: string): Promise<number> {
+    debugSql(sql);
+    const client = await this.pool.connect();
+    try {
+      return await copyFromText(client, sql, data);
+    } finally {
+      client.release();
+    }
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {

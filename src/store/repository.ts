@@ -11,6 +11,7 @@ import { readHistory, type HistoryQuery, type HistoryPage } from './history.ts';
 import { extractIndexRows } from './search/indexer.ts';
 import { explainSearch, runSearch, type SearchResult } from './search/run-search.ts';
 import { WriteBuffer } from './write-buffer.ts';
+import { stampVersion } from './stamp.ts';
 import { emptyIndexRows } from './search/index-rows.ts';
 
 /** What the store needs to know about the server. */
@@ -152,8 +153,7 @@ export class Repository {
   }
 
   private stamp<T extends Resource>(resource: T, id: string, versionId: number): T {
-    const lastUpdated = new Date().toISOString();
-    return { ...resource, id, meta: { ...resource.meta, versionId: String(versionId), lastUpdated } };
+    return stampVersion(resource, id, versionId);
   }
 
   /**

@@ -78,7 +78,7 @@ export function buildWhere(ctx: StoreContext, request: SearchRequest, params: Sq
     where.push(`EXISTS (SELECT 1 FROM sp_reference cp WHERE cp.resource_type = ${owner.type} AND cp.resource_id = r.id
       AND cp.code = ANY(${params.add(codes)}::text[]) AND cp.target_type = ${params.add(type)} AND cp.target_id = ${params.add(id)})`);
   }
-  where.push(...builder.filters(request.filters, owner, 'r.last_updated'));
+  where.push(...builder.filters(request.filters, owner, 'r.last_updated', single));
   if (access) where.push(single ? accessConditionForType(builder, access, 's', request.resourceTypes[0] as string, single) : accessCondition(builder, params, access, 's', request.resourceTypes));
   return where.join(' AND ');
 }
