@@ -6,12 +6,14 @@ const MIGRATION_LOCK = 72_110_001;
 
 /**
  * Applies every migration not yet recorded in `schema_migrations`, each in its own transaction, under an advisory
- * lock so concurrent starters (several app nodes, parallel test processes) cannot race.
+ * lock so concurrent starters (several app nodes, parallel test processes) cannot race. Migrations run without the
+ * pool's statement timeout: building or rebuilding a search index on a state-sized database takes minutes.
  * @param db - the database.
  * @returns the versions applied by this call.
  */
 export async function migrate(db: Db): Promise<number[]> {
   return db.transaction(async (tx) => {
+    await tx.query('SET LOCAL statement_timeout = 0');
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (
