@@ -47,6 +47,10 @@ export async function createCore(config: Config, options: { db?: Db; validator?:
     systemContext: (requestId) => ({ services, repo, requestId, actor: { ...system, name: `system:${requestId}` } }),
     async close() {
       await forecastWorker?.stop();
+      // Units of work still running (a request whose client went away, an HL7 message being stored) finish first,
+      // then their audit records are written, then the connections close.
+      await db.settled(10_000);
+      await new Promise((resolve) => setImmediate(resolve));
       await services.audit?.close();
       await db.close();
     },

@@ -24,6 +24,8 @@ export interface Db {
   copyFrom?(sql: string, data: string): Promise<number>;
   /** Which driver this is, for diagnostics. */
   readonly driver: 'pg' | 'pglite';
+  /** Resolves once no transaction started on this handle is still running, or after `timeoutMs`. */
+  settled(timeoutMs: number): Promise<void>;
   /** Releases connections. */
   close(): Promise<void>;
 }

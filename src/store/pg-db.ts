@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { InFlight } from './in-flight.ts';
 import type { Db, Row, SqlValue } from './db.ts';
 import { debugSql } from './db.ts';
 import { copyFromText } from './pg-copy.ts';
@@ -36,6 +37,9 @@ class PgClientDb implements Db {
       throw err;
     }
   }
+  /** A handle inside a transaction has nothing of its own to wait for. */
+  async settled(): Promise<void> {}
+
   async close(): Promise<void> {
     // The pool owns the client.
   }
@@ -43,6 +47,7 @@ class PgClientDb implements Db {
 
 /** The `pg` driver of the Db port: a connection pool over a PostgreSQL server. */
 export class PgDb implements Db {
+  private readonly inFlight = new InFlight();
   readonly driver = 'pg' as const;
   readonly inTransaction = false;
   private readonly pool: pg.Pool;
@@ -77,6 +82,14 @@ export class PgDb implements Db {
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    return this.inFlight.run(() => this.runTransaction(fn));
+  }
+
+  async settled(timeoutMs: number): Promise<void> {
+    await this.inFlight.settled(timeoutMs);
+  }
+
+  private async runTransaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');

@@ -1,5 +1,6 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
+import { InFlight } from './in-flight.ts';
 import type { Db, Row, SqlValue } from './db.ts';
 import { debugSql } from './db.ts';
 
@@ -32,6 +33,9 @@ class PgliteTxDb implements Db {
       throw err;
     }
   }
+  /** A handle inside a transaction has nothing of its own to wait for. */
+  async settled(): Promise<void> {}
+
   async close(): Promise<void> {}
 }
 
@@ -40,6 +44,7 @@ class PgliteTxDb implements Db {
  * itself, and a transaction holds it exclusively until it ends.
  */
 export class PgliteDb implements Db {
+  private readonly inFlight = new InFlight();
   readonly driver = 'pglite' as const;
   readonly inTransaction = false;
 
@@ -69,7 +74,11 @@ export class PgliteDb implements Db {
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    return this.pg.transaction((tx) => fn(new PgliteTxDb(tx)));
+    return this.inFlight.run(() => this.pg.transaction((tx) => fn(new PgliteTxDb(tx))));
+  }
+
+  async settled(timeoutMs: number): Promise<void> {
+    await this.inFlight.settled(timeoutMs);
   }
 
   async close(): Promise<void> {

@@ -93,15 +93,19 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
     const reply = (work: () => Promise<string>): void => {
       pending += 1;
       if (pending > 50) socket.pause();
+      // A frame still queued when its connection is gone (peer left, or shutdown gave up waiting) is not started:
+      // nobody could receive its ACK, so the sender will send it again; it was not logged or stored.
+      const answer = (): Promise<void> =>
+        work()
+          .catch((err: unknown) => {
+            o.log?.error({ err: err instanceof Error ? err.message : String(err) }, 'MLLP message handling failed');
+            return buildAck({ code: 'AR', error: { code: HL7_ERROR.internal, text: 'Application internal error' } });
+          })
+          .then((text) => {
+            if (!socket.destroyed && socket.writable) socket.write(frameMllp(text));
+          });
       queue = queue
-        .then(work)
-        .catch((err: unknown) => {
-          o.log?.error({ err: err instanceof Error ? err.message : String(err) }, 'MLLP message handling failed');
-          return buildAck({ code: 'AR', error: { code: HL7_ERROR.internal, text: 'Application internal error' } });
-        })
-        .then((text) => {
-          if (!socket.destroyed && socket.writable) socket.write(frameMllp(text));
-        })
+        .then(() => (socket.destroyed ? undefined : answer()))
         .finally(() => {
           pending -= 1;
           if (pending < 10 && socket.isPaused()) socket.resume();
