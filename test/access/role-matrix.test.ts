@@ -177,6 +177,7 @@ describe('access control: registry roles x SMART scopes, enforced in the store',
     assert.equal(made.status, 201);
     assert.equal((made.body as unknown as Immunization).meta?.tag?.[0]?.code, orgB);
     const admin = await as({ sub: unique('admin'), role: 'state-admin', scopes: ['user/*.cruds'] });
+    await (await testRegistry()).core.services.audit?.flush(); // audit records are written in batches
     const audit = await request('GET', `/fhir/AuditEvent?_count=5`, undefined, admin);
     assert.equal(audit.status, 200);
     const one = (audit.body as unknown as Bundle).entry?.[0]?.resource;
