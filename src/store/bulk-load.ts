@@ -2,9 +2,8 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
 import type { Db } from './db.ts';
 import { INDEX_COLUMNS, type IndexRows } from './search/index-rows.ts';
-import { extractIndexRows } from './search/indexer.ts';
 import { stampVersion } from './stamp.ts';
-import { WriteBuffer, type PendingVersion } from './write-buffer.ts';
+import { WriteBuffer, pendingVersion } from './write-buffer.ts';
 
 /** Options of {@link bulkCreateResources}. */
 export interface BulkCreateOptions {
@@ -33,20 +32,7 @@ export async function bulkCreateResources(
   resources: Resource[],
   options: BulkCreateOptions = {},
 ): Promise<number> {
-  const versions: PendingVersion[] = resources.map((r) => {
-    const stored = stampVersion(r, r.id as string, 1);
-    return {
-      resourceType: stored.resourceType,
-      id: stored.id as string,
-      versionId: 1,
-      lastUpdated: stored.meta?.lastUpdated as string,
-      deleted: false,
-      method: 'POST',
-      content: JSON.stringify(stored),
-      index: extractIndexRows(stored, registry),
-      replaces: false,
-    };
-  });
+  const versions = resources.map((r) => pendingVersion(stampVersion(r, r.id as string, 1), registry, 'POST', false));
   await db.transaction(async (tx) => {
     if (options.asynchronousCommit) await tx.query('SET LOCAL synchronous_commit TO off');
     if (!tx.copyFrom) {

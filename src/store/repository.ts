@@ -8,9 +8,8 @@ import { ConditionBuilder } from './search/conditions.ts';
 import { SqlParams } from './sql.ts';
 import type { Db } from './db.ts';
 import { readHistory, type HistoryQuery, type HistoryPage } from './history.ts';
-import { extractIndexRows } from './search/indexer.ts';
 import { explainSearch, runSearch, type SearchResult } from './search/run-search.ts';
-import { WriteBuffer } from './write-buffer.ts';
+import { WriteBuffer, pendingVersion } from './write-buffer.ts';
 import { stampVersion } from './stamp.ts';
 import { emptyIndexRows } from './search/index-rows.ts';
 
@@ -79,20 +78,7 @@ export class Repository {
    * @param perm - the permission exercised.
    */
   async assertAccess(type: string, id: string, perm: AccessPerm): Promise<void> {
-    if (!this.access) return;
-    const rule = this.access.rule(type, perm);
-    if (rule === 'all') return;
-    const what = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search' }[perm];
-    if (rule !== 'none') {
-      await this.flush();
-      const params = new SqlParams();
-      const builder = new ConditionBuilder(params, this.ctx.baseUrl);
-      const typeSql = `${params.add(type)}::text`;
-      const cond = accessConditionForType(builder, this.access, perm, type, typeSql);
-      const rows = await this.db.query(`SELECT 1 FROM resource r WHERE r.resource_type = ${typeSql} AND r.id = ${params.add(id)} AND ${cond}`, params.values);
-      if (rows.length) return;
-    }
-    throw forbidden(`You may not ${what} ${type}/${id}`);
+    await this.assertAccessMany([{ type, id, perm }]);
   }
 
   /**
@@ -152,10 +138,6 @@ export class Repository {
     return this.db.inTransaction ? fn(this) : this.transaction(fn);
   }
 
-  private stamp<T extends Resource>(resource: T, id: string, versionId: number): T {
-    return stampVersion(resource, id, versionId);
-  }
-
   /**
    * Creates a resource with a server-assigned id (https://hl7.org/fhir/R4/http.html#create).
    * @param resource - the resource (any id in it is replaced).
@@ -163,7 +145,7 @@ export class Repository {
    * @returns the stored resource.
    */
   async createResource<T extends Resource>(resource: T, id: string = randomUUID()): Promise<T> {
-    const stored = this.stamp(resource, id, 1);
+    const stored = stampVersion(resource, id, 1);
     await this.inTx(async (repo) => {
       if (repo.locked.has(`${resource.resourceType}/${id}`)) repo.locked.set(`${resource.resourceType}/${id}`, { version_id: 1, deleted: false });
       repo.bufferVersion(stored, 'POST', false);
@@ -172,17 +154,7 @@ export class Repository {
   }
 
   private bufferVersion(resource: Resource, method: 'POST' | 'PUT' | 'PATCH', replaces: boolean): void {
-    this.buffer.add({
-      resourceType: resource.resourceType,
-      id: resource.id as string,
-      versionId: Number(resource.meta?.versionId),
-      lastUpdated: resource.meta?.lastUpdated as string,
-      deleted: false,
-      method,
-      content: JSON.stringify(resource),
-      index: extractIndexRows(resource, this.ctx.searchParameters),
-      replaces,
-    });
+    this.buffer.add(pendingVersion(resource, this.ctx.searchParameters, method, replaces));
   }
 
   private async lockCurrent(type: string, id: string): Promise<CurrentRow | undefined> {
@@ -249,7 +221,7 @@ export class Repository {
       if (current && !current.deleted) await repo.assertAccess(resource.resourceType, id, 'u');
       const versionId = (current?.version_id ?? 0) + 1;
       if (repo.locked.has(`${resource.resourceType}/${id}`)) repo.locked.set(`${resource.resourceType}/${id}`, { version_id: versionId, deleted: false });
-      const stored = repo.stamp(resource, id, versionId);
+      const stored = stampVersion(resource, id, versionId);
       repo.bufferVersion(stored, options.method ?? 'PUT', !!current);
       return { resource: stored, created: !current || current.deleted };
     });

@@ -1,5 +1,8 @@
 import type { Db, SqlValue } from './db.ts';
+import type { Resource } from '@medplum/fhirtypes';
+import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
 import { INDEX_COLUMNS, type IndexRows } from './search/index-rows.ts';
+import { extractIndexRows } from './search/indexer.ts';
 
 /** One version to write. */
 export interface PendingVersion {
@@ -15,6 +18,29 @@ export interface PendingVersion {
   index: IndexRows;
   /** True when the resource may already have index rows that must be removed first. */
   replaces: boolean;
+}
+
+/**
+ * The version to write for a stamped resource (id, `meta.versionId` and `meta.lastUpdated` set): its JSON and its
+ * index rows from the SearchParameter expressions. The one way the store turns a resource into rows.
+ * @param stored - the stamped resource.
+ * @param registry - the search parameters to index with.
+ * @param method - the interaction that wrote it.
+ * @param replaces - whether earlier index rows of the resource may exist.
+ * @returns the pending version.
+ */
+export function pendingVersion(stored: Resource, registry: SearchParameterRegistry, method: PendingVersion['method'], replaces: boolean): PendingVersion {
+  return {
+    resourceType: stored.resourceType,
+    id: stored.id as string,
+    versionId: Number(stored.meta?.versionId),
+    lastUpdated: stored.meta?.lastUpdated as string,
+    deleted: false,
+    method,
+    content: JSON.stringify(stored),
+    index: extractIndexRows(stored, registry),
+    replaces,
+  };
 }
 
 /**
