@@ -1,7 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError } from '../fhir/outcomes.ts';
 import { buildAuditEvent, type AuditFacts } from '../registry/audit-event.ts';
-import type { FhirContext, FhirRequest, FhirResponse } from './types.ts';
+import type { FhirContext, FhirRequest, FhirResponse, Services } from './types.ts';
 
 /**
  * Names the FHIR interaction of a request (https://hl7.org/fhir/R4/valueset-type-restful-interaction.html), or
@@ -73,4 +73,21 @@ export async function withAudit(req: FhirRequest, ctx: FhirContext, run: () => P
     emit(facts(err instanceof FhirError ? err.status : 500));
     throw err;
   }
+}
+
+/**
+ * Records the writes of one unit of work (a transaction bundle, an HL7 v2 message) as a single AuditEvent once its
+ * outcome is known: interaction `transaction`, every patient and resource its entries touched, and the unit's status
+ * (https://hl7.org/fhir/R4/http.html#trules: the outcome is that of the whole unit). Nothing is recorded when no
+ * entry left facts.
+ * @param services - the services (their audit writer).
+ * @param facts - the entries' audit facts, in order.
+ * @param status - the unit's outcome (200 committed, else the error status of its rollback).
+ * @param label - what the unit was (`transaction`, `hl7v2 VXU <MSH-10>`); no patient data.
+ */
+export function recordUnitAudit(services: Services, facts: AuditFacts[], status: number, label: string): void {
+  const first = facts[0];
+  if (!first || !services.audit) return;
+  const interactions = [...new Set(facts.map((f) => f.interaction))].join(',');
+  services.audit.record(buildAuditEvent({ ...first, interaction: 'transaction', method: 'POST', query: `${label}: ${interactions}`, status, resources: facts.flatMap((f) => f.resources) }));
 }

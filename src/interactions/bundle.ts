@@ -1,6 +1,7 @@
 import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
 import { FhirError, badRequest, errorIssue, outcome } from '../fhir/outcomes.ts';
-import { buildAuditEvent, type AuditFacts } from '../registry/audit-event.ts';
+import type { AuditFacts } from '../registry/audit-event.ts';
+import { recordUnitAudit } from './audit.ts';
 import { checkRecordRulesMany } from '../registry/record-rules.ts';
 import { parseQueryString } from './common.ts';
 import { UnresolvedReferenceError, assignBundleIds, rewriteReferences } from './bundle-references.ts';
@@ -85,14 +86,7 @@ export async function bundleInteraction(req: FhirRequest, ctx: FhirContext, disp
   // Entry audit facts wait for the transaction's outcome and become one AuditEvent for the whole transaction,
   // listing every patient and resource it touched; a rolled-back transaction is recorded as failed.
   const auditPending: AuditFacts[] = [];
-  const record = (status: number): void => {
-    const first = auditPending[0];
-    if (!first || !ctx.services.audit) return;
-    const interactions = [...new Set(auditPending.map((f) => f.interaction))].join(',');
-    ctx.services.audit.record(
-      buildAuditEvent({ ...first, interaction: 'transaction', method: 'POST', query: `transaction: ${interactions}`, status, resources: auditPending.flatMap((f) => f.resources) }),
-    );
-  };
+  const record = (status: number): void => recordUnitAudit(ctx.services, auditPending, status, 'transaction');
   try {
     const res = await runTransaction(req, ctx, dispatch, entries, auditPending);
     record(200);

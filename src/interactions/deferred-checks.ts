@@ -1,4 +1,5 @@
-import { buildAuditEvent, type AuditFacts } from '../registry/audit-event.ts';
+import type { AuditFacts } from '../registry/audit-event.ts';
+import { recordUnitAudit } from './audit.ts';
 import { checkRecordRulesMany } from '../registry/record-rules.ts';
 import type { FhirContext } from './types.ts';
 
@@ -40,11 +41,7 @@ export function deferChecks(ctx: FhirContext): DeferredUnit {
   return {
     ctx: unit,
     audit(status, label) {
-      const facts = auditPending.splice(0);
-      const first = facts[0];
-      if (!first || !ctx.services.audit) return;
-      const interactions = [...new Set(facts.map((f) => f.interaction))].join(',');
-      ctx.services.audit.record(buildAuditEvent({ ...first, interaction: 'transaction', method: 'POST', query: `${label}: ${interactions}`, status, resources: facts.flatMap((f) => f.resources) }));
+      recordUnitAudit(ctx.services, auditPending.splice(0), status, label);
     },
     async finish() {
       await checkRecordRulesMany(deferredRules.splice(0), ctx.repo);

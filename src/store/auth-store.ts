@@ -102,11 +102,7 @@ export class AuthStore {
 
   /** @param username - user to delete. @returns whether it existed. */
   async deleteUser(username: string): Promise<boolean> {
-    // A removed user's sessions, grants and tokens go with it, so nothing it was issued still works.
-    return this.db.transaction(async (tx) => {
-      await tx.query(`DELETE FROM oidc_payload WHERE payload->>'accountId' = $1`, [username]);
-      return (await tx.query(`DELETE FROM auth_user WHERE username = $1 RETURNING 1`, [username])).length > 0;
-    });
+    return this.deleteWithArtifacts(`DELETE FROM auth_user WHERE username = $1 RETURNING 1`, 'accountId', username);
   }
 
   /** @returns every client, by id. */
@@ -116,10 +112,21 @@ export class AuthStore {
 
   /** @param id - client to delete. @returns whether it existed. */
   async deleteClient(id: string): Promise<boolean> {
-    // A removed client's grants and tokens go with it.
+    return this.deleteWithArtifacts(`DELETE FROM auth_client WHERE id = $1 RETURNING 1`, 'clientId', id);
+  }
+
+  /**
+   * Deletes a user or client together with the sessions, grants and tokens oidc-provider issued to it, so nothing it
+   * was given still works.
+   * @param deleteSql - the DELETE … RETURNING of the user or client, `$1` its key.
+   * @param owner - the payload field naming it in oidc-provider's artifacts (`accountId` or `clientId`).
+   * @param key - its name or id.
+   * @returns whether it existed.
+   */
+  private deleteWithArtifacts(deleteSql: string, owner: 'accountId' | 'clientId', key: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      await tx.query(`DELETE FROM oidc_payload WHERE payload->>'clientId' = $1`, [id]);
-      return (await tx.query(`DELETE FROM auth_client WHERE id = $1 RETURNING 1`, [id])).length > 0;
+      await tx.query(`DELETE FROM oidc_payload WHERE payload->>'${owner}' = $1`, [key]);
+      return (await tx.query(deleteSql, [key])).length > 0;
     });
   }
 
