@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createConnection } from 'node:net';
 import { Client, Message } from 'node-hl7-client';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -151,6 +152,25 @@ describe('MLLP transport', () => {
     const reply = await Promise.race([got, new Promise<string>((_r, reject) => setTimeout(() => reject(new Error('no ACK')), 10_000))]);
     client.closeAll();
     assert.deepEqual(msa(reply), { code: 'AA', controlId });
+  });
+
+  it('frames still queued when their connection is gone are not started (nobody could get their ACK)', async () => {
+    const { hl7 } = await hl7Registry();
+    const ids = [1, 2, 3].map(() => unique('GONE'));
+    const socket = createConnection({ host: '127.0.0.1', port: server.port });
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    // Three frames in one write, then the sender hangs up before any ACK.
+    socket.end(ids.map((id) => frameMllp(buildVxu({ facilityId: sender.facilityId, controlId: id }))).join(''));
+    const logged = async (): Promise<string[]> => (await hl7.messages.search({ sender: sender.facilityId, type: 'VXU', count: 1000 })).map((m) => m.controlId ?? '');
+    await new Promise((r) => setTimeout(r, 1_000));
+    // A later message on another connection is answered, so the server has moved past the abandoned frames.
+    const c = await MllpTestClient.connect(server.port);
+    const later = unique('AFTER');
+    assert.equal(msa(await c.send(buildVxu({ facilityId: sender.facilityId, controlId: later }))).code, 'AA');
+    await c.close();
+    const seen = await logged();
+    assert.ok(seen.includes(later));
+    assert.ok(!seen.includes(ids[2] as string), 'the last queued frame is never started');
   });
 
   it('a peer that disconnects mid-frame does not disturb the server', async () => {

@@ -105,7 +105,9 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
             if (!socket.destroyed && socket.writable) socket.write(frameMllp(text));
           });
       queue = queue
-        .then(() => (socket.destroyed ? undefined : answer()))
+        // Let pending socket events (a hang-up, other connections' frames) run before the next frame starts.
+        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+        .then(() => (socket.destroyed || !socket.writable ? undefined : answer()))
         .finally(() => {
           pending -= 1;
           if (pending < 10 && socket.isPaused()) socket.resume();
