@@ -1,5 +1,5 @@
 import type { BundleEntry } from '@medplum/fhirtypes';
-import { randomUUID } from 'node:crypto';
+import { newResourceId } from '../fhir/resource-id.ts';
 import { FhirError, badRequest, errorIssue, outcome, preconditionFailed } from '../fhir/outcomes.ts';
 import type { FhirContext, FhirRequest } from './types.ts';
 import { findConditionalMatches } from './write.ts';
@@ -36,13 +36,13 @@ export async function assignBundleIds(ctx: FhirContext, entries: BundleEntry[], 
         id = matches[0]?.id;
       }
       if (!id) {
-        id = randomUUID();
+        id = newResourceId();
         r.assignedId = id;
       }
     } else if ((r.method === 'PUT' || r.method === 'PATCH') && r.path && !r.path.includes('/') && r.query.length) {
       const matches = await findConditionalMatches(ctx, type, r.query);
       if (matches.length > 1) throw preconditionFailed(`Bundle.entry[${i}]: conditional ${r.method} matched more than one ${type}`);
-      id = matches[0]?.id ?? (r.method === 'PUT' ? ((r.body as { id?: string } | undefined)?.id ?? randomUUID()) : undefined);
+      id = matches[0]?.id ?? (r.method === 'PUT' ? ((r.body as { id?: string } | undefined)?.id ?? newResourceId()) : undefined);
       if (!id) throw preconditionFailed(`Bundle.entry[${i}]: conditional PATCH matched no ${type}`);
       r.path = `${type}/${id}`;
       r.query = [];

@@ -6,6 +6,7 @@ import { parseETag, parseQueryString, requireResourceBody, requireType, writeRes
 import type { FhirContext, FhirRequest, FhirResponse } from './types.ts';
 import { afterWrite } from './forecast-refresh.ts';
 import { validateForWrite } from './validate-write.ts';
+import { newResourceId } from '../fhir/resource-id.ts';
 
 const ID_RE = /^[A-Za-z0-9\-.]{1,64}$/;
 
@@ -82,7 +83,7 @@ export async function updateInteraction(req: FhirRequest, ctx: FhirContext, type
       if (match && resource.id && resource.id !== match.id) {
         throw badRequest(`Resource id "${resource.id}" differs from the id of the matching resource`, `${type}.id`);
       }
-      targetId = match?.id ?? resource.id ?? crypto.randomUUID();
+      targetId = match?.id ?? resource.id ?? newResourceId();
     }
     if (!ID_RE.test(targetId)) throw badRequest(`Invalid id "${targetId}": 1-64 letters, digits, "-" and "."`, `${type}.id`);
     const candidate = { ...resource, id: targetId } as Resource;

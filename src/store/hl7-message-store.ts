@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import type { Db, SqlValue } from './db.ts';
 import { SqlParams } from './sql.ts';
 
@@ -106,7 +106,8 @@ export class Hl7MessageStore {
    * @returns the new log id.
    */
   async saveReceived(m: Hl7Received): Promise<string> {
-    const id = randomUUID();
+    // Time-ordered, so the message log's primary key grows at its right-hand edge (see newResourceId).
+    const id = timeOrderedUuid();
     const v: SqlValue[] = [id, m.receivedAt, m.transport, m.senderFacilityId ?? null, m.remoteAddress ?? null, m.messageType ?? null, m.profile ?? null, m.controlId ?? null, m.raw];
     await this.db.query(
       `INSERT INTO hl7_message (id, received_at, transport, sender_facility_id, remote_address, message_type, profile, control_id, raw)

@@ -1,5 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { randomUUID } from 'node:crypto';
+import { newResourceId } from '../fhir/resource-id.ts';
 import { conflict, forbidden, gone, notFound, preconditionFailed } from '../fhir/outcomes.ts';
 import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
 import type { AccessRestriction, SearchRequest } from '../fhir/search/search-request.ts';
@@ -144,7 +144,7 @@ export class Repository {
    * @param id - an id chosen in advance (transaction bundles assign ids before writing).
    * @returns the stored resource.
    */
-  async createResource<T extends Resource>(resource: T, id: string = randomUUID()): Promise<T> {
+  async createResource<T extends Resource>(resource: T, id: string = newResourceId()): Promise<T> {
     const stored = stampVersion(resource, id, 1);
     await this.inTx(async (repo) => {
       if (repo.locked.has(`${resource.resourceType}/${id}`)) repo.locked.set(`${resource.resourceType}/${id}`, { version_id: 1, deleted: false });

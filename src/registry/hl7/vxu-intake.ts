@@ -6,6 +6,7 @@ import type { FhirContext } from '../../interactions/types.ts';
 import { searchFhir, writeFhir } from './fhir-calls.ts';
 import { identifyPatient, mergePatient } from './identify-patient.ts';
 import type { SenderIdentity } from './sender-context.ts';
+import { newResourceId } from '../../fhir/resource-id.ts';
 
 /** What a VXU did. */
 export interface VxuOutcome {
@@ -193,7 +194,7 @@ export async function intakeVxu(ctx: FhirContext, msg: ParsedMessage, tables: Co
   let patient: Patient;
   if (found.kind === 'new') {
     if (found.ambiguous > 1) out.issues.push(hl7Issue({ segment: 'PID', sequence: 1, field: 5 }, '0', 'W', 'Several registry patients match these demographics; a new record was created for review', '5'));
-    patient = { ...incoming, id: crypto.randomUUID() };
+    patient = { ...incoming, id: newResourceId() };
   } else {
     patient = mergePatient(found.patient, incoming);
     if (!mapping.protected && patient.meta?.security) {
