@@ -36,11 +36,50 @@ export function toPlainSegment(node: HL7Node, name: string, sequence: number, po
     fields.push([[['|']]], [[[encodingChars]]]);
   }
   const first = name === 'MSH' ? 2 : 1;
-  for (let i = first; i < children.length; i++) {
-    const field = children[i] as HL7Node;
-    fields.push(field.toArray().map((rep) => rep.toArray().map((comp) => comp.toArray().map((sub) => sub.toString()))));
-  }
+  for (let i = first; i < children.length; i++) fields.push(readField(children[i] as HL7Node));
   return { name, sequence, position, fields };
+}
+
+/*
+ * Reading below the field level goes through the library's tree, one level at a time, but a part whose text holds
+ * no delimiter of a lower level (nor the escape character) reads the same as its only child, so that child is not
+ * built. Each tree node is an EventEmitter and costs microseconds to make; building every repetition, component and
+ * subcomponent was most of the CPU time of a VXU. Equality with the whole tree is tested on every NIST message.
+ */
+const BELOW_FIELD = /[~^&\\]/;
+const BELOW_REPETITION = /[\^&\\]/;
+const BELOW_COMPONENT = /[&\\]/;
+
+/**
+ * One field: its repetitions of components of unescaped subcomponents.
+ * @param field - the library's field node.
+ * @returns the repetitions (none for an empty field).
+ */
+export function readField(field: HL7Node): Hl7Repetition[] {
+  const text = field.toRaw();
+  if (text === '') return [];
+  return BELOW_FIELD.test(text) ? field.toArray().map(readRepetition) : [[[text]]];
+}
+
+function readRepetition(rep: HL7Node): string[][] {
+  const text = rep.toRaw();
+  if (text === '') return [];
+  return BELOW_REPETITION.test(text) ? rep.toArray().map(readComponent) : [[text]];
+}
+
+function readComponent(component: HL7Node): string[] {
+  const text = component.toRaw();
+  if (text === '') return [];
+  return BELOW_COMPONENT.test(text) ? component.toArray().map((sub) => sub.toString()) : [text];
+}
+
+/**
+ * A field read through the library's whole tree, every node built (the reference {@link readField} must equal).
+ * @param field - the library's field node.
+ * @returns the field's repetitions.
+ */
+export function descend(field: HL7Node): Hl7Repetition[] {
+  return field.toArray().map((rep) => rep.toArray().map((comp) => comp.toArray().map((sub) => sub.toString())));
 }
 
 /**
