@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { printResults, runLoad, useBearer, type LoadResult } from './lib/load.ts';
+import { benchPostgres } from './lib/postgres.ts';
 import { mintAccessToken } from '../test/helpers/auth-tokens.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -49,24 +49,6 @@ function transactionBundle(seq: number): Bundle {
     for (let j = 0; j < 9; j++) entry.push({ resource: immunization(full, j), request: { method: 'POST', url: 'Immunization' } });
   }
   return { resourceType: 'Bundle', type: 'transaction', entry };
-}
-
-async function freshPostgres(): Promise<string> {
-  const admin = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `iis_bench_${Date.now()}`;
-  const c = new pg.Client(admin);
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  return admin.replace(/\/[^/]*$/, `/${name}`);
-}
-
-async function dropPostgres(url: string): Promise<void> {
-  const admin = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const c = new pg.Client(admin);
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS ${url.split('/').pop()} WITH (FORCE)`);
-  await c.end();
 }
 
 async function benchOne(label: string, env: Record<string, string>): Promise<void> {
@@ -134,10 +116,10 @@ export async function runCrudBench(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const url = process.env.BENCH_DATABASE_URL ?? (await freshPostgres());
+  const db = await benchPostgres('crud');
   try {
-    await benchOne('PostgreSQL', { DATABASE_URL: url });
+    await benchOne('PostgreSQL', { DATABASE_URL: db.url });
   } finally {
-    if (!process.env.BENCH_DATABASE_URL) await dropPostgres(url);
+    await db.drop();
   }
 }

@@ -9,6 +9,7 @@ import { buildVxu } from '../test/helpers/hl7-samples.ts';
 import { mintAccessToken } from '../test/helpers/auth-tokens.ts';
 import { MllpTestClient } from '../test/helpers/mllp-client.ts';
 import { printResults, runLoad, type LoadResult } from './lib/load.ts';
+import { benchPostgres } from './lib/postgres.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 8;
@@ -100,9 +101,9 @@ async function benchOne(label: string, env: Record<string, string>): Promise<voi
 }
 
 /**
- * Benchmarks VXU throughput through the three HL7 v2 transports (MLLP, SOAP, HTTP) with the message log, on PGlite
- * and, when BENCH_DATABASE_URL is set, on PostgreSQL. With the basic processor wired this measures the transports and
- * the log alone; once the real processor is wired it measures end-to-end VXU ingestion.
+ * Benchmarks VXU intake (parse, patient identification, validation, storage, audit, ACK after commit, message log)
+ * through the three HL7 v2 transports (MLLP, SOAP, HTTP), on PGlite and on PostgreSQL (a fresh database, or
+ * `BENCH_DATABASE_URL`).
  */
 export async function runHl7Bench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'iis-bench-hl7-'));
@@ -111,5 +112,10 @@ export async function runHl7Bench(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (process.env.BENCH_DATABASE_URL) await benchOne('PostgreSQL', { DATABASE_URL: process.env.BENCH_DATABASE_URL });
+  const db = await benchPostgres('hl7');
+  try {
+    await benchOne('PostgreSQL', { DATABASE_URL: db.url });
+  } finally {
+    await db.drop();
+  }
 }
