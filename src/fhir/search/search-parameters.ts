@@ -1,5 +1,6 @@
 import { parseFhirPath } from '@medplum/core';
 import type { SearchParameter } from '@medplum/fhirtypes';
+import { plainPathOf, type PlainPath } from './plain-path.ts';
 
 /** The R4 search-parameter types (https://hl7.org/fhir/R4/search.html#ptypes). */
 export type SearchParamType = 'number' | 'date' | 'string' | 'token' | 'reference' | 'composite' | 'quantity' | 'uri' | 'special';
@@ -26,6 +27,8 @@ export interface SearchParamDef {
    * told from the text. The indexer skips the expression when the resource has none of them.
    */
   roots?: string[];
+  /** The expression as a direct element walk, when it is one (see plainPathOf). */
+  plainPath?: PlainPath;
 }
 
 /**
@@ -119,7 +122,9 @@ export class SearchParameterRegistry {
             continue; // an expression our FHIRPath engine cannot compile is not offered
           }
           const map = this.byType.get(t) ?? new Map<string, SearchParamDef>();
+          const plainPath = plainPathOf(expression, t);
           map.set(sp.code, {
+            ...(plainPath ? { plainPath } : {}),
             code: sp.code,
             type: sp.type as SearchParamType,
             resourceType: t,

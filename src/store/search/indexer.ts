@@ -1,12 +1,14 @@
 import { evalFhirPathTyped, toTypedValue, type TypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { SearchParameterRegistry } from '../../fhir/search/search-parameters.ts';
+import { walkPlainPath } from '../../fhir/search/plain-path.ts';
 import { emptyIndexRows, type IndexRows } from './index-rows.ts';
 import { PARAM_HANDLERS } from './params/index.ts';
 
 /**
  * Extracts the search index rows of a resource by evaluating each applicable SearchParameter's FHIRPath
  * expression (https://hl7.org/fhir/R4/searchparameter.html) and letting the parameter type turn values into rows.
+ * Plain element paths are walked directly (walkPlainPath); everything else goes through the FHIRPath engine.
  * An expression that fails on unusual data indexes nothing for that parameter rather than failing the write.
  * @param resource - the resource being written.
  * @param registry - the search parameters.
@@ -15,19 +17,36 @@ import { PARAM_HANDLERS } from './params/index.ts';
 export function extractIndexRows(resource: Resource, registry: SearchParameterRegistry): IndexRows {
   const rows = emptyIndexRows();
   const input = [toTypedValue(resource)];
-  const keys = Object.keys(resource);
+  const present = presentRoots(resource);
   for (const def of registry.indexed(resource.resourceType)) {
     const handler = PARAM_HANDLERS[def.type];
     if (!handler) continue;
     // Skip expressions whose elements the resource does not have (most of them, for a typical resource).
-    if (def.roots && !def.roots.some((r) => keys.some((k) => k === r || (k.startsWith(r) && /^[A-Z]/.test(k.slice(r.length)))))) continue;
-    let values: TypedValue[];
+    if (def.roots && !def.roots.some((r) => present.has(r))) continue;
+    let values: TypedValue[] | undefined = def.plainPath ? walkPlainPath(resource, def.plainPath) : undefined;
     try {
-      values = evalFhirPathTyped(def.atom, input);
+      values ??= evalFhirPathTyped(def.atom, input);
     } catch {
       continue;
     }
     if (values.length) handler.extract(def, values, rows);
   }
   return rows;
+}
+
+/**
+ * The element names a resource has at its top level, each also under the names of the choice elements it may be
+ * (`occurrenceDateTime` is also `occurrence`; `multipleBirthBoolean` also `multiple` and `multipleBirth`): every
+ * prefix that ends before a capital letter.
+ */
+function presentRoots(resource: Resource): Set<string> {
+  const present = new Set<string>();
+  for (const key of Object.keys(resource)) {
+    present.add(key);
+    for (let i = 1; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      if (c >= 65 && c <= 90) present.add(key.slice(0, i));
+    }
+  }
+  return present;
 }
