@@ -129,6 +129,28 @@ describe('HL7 v2 processing path: VXU intake and QBP answers against the NIST me
     assert.equal(after.filter((i) => i.status === 'entered-in-error').length, 1);
   });
 
+  it('a message re-sent unchanged adds no versions; a changed dose in it is updated', async () => {
+    // A new person (family name made unique too), so the demographic match cannot pick an earlier test's patient.
+    const tag = unique('N').replace(/[^A-Za-z0-9]/g, '');
+    const raw = fresh('nist-onc2015-iz-ad-1.1-send-v04-z22', tag).replace(/^(PID(?:\|[^|\r]*){4}\|)([^|^\r]+)/m, `$1$2${tag}`);
+    const first = await send(raw);
+    assert.equal(msa(first.reply), 'AA');
+    const version = async (ref: string): Promise<string | undefined> => ((await request('GET', `/fhir/${ref}`)).body as unknown as Patient).meta?.versionId;
+    const concerned = first.touched.filter((t) => /^(Patient|Immunization|RelatedPerson)\//.test(t));
+    assert.ok(concerned.some((t) => t.startsWith('Immunization/')) && concerned.some((t) => t.startsWith('Patient/')));
+    const before = await Promise.all(concerned.map(version));
+    const again = await send(raw.replace(/^(MSH(?:\|[^|\r]*){8}\|)([^|\r]*)/m, '$1$2-again'));
+    assert.equal(msa(again.reply), 'AA');
+    for (const [i, ref] of concerned.entries()) {
+      assert.ok(again.touched.includes(ref), `${ref} is still among what the message concerned`);
+      assert.equal(await version(ref), before[i], `${ref} has no new version`);
+    }
+    const lot = raw.replace(/^(RXA(?:\|[^|\r]*){14}\|)([^|\r]*)/m, '$1$2X').replace(/^(MSH(?:\|[^|\r]*){8}\|)([^|\r]*)/m, '$1$2-lot');
+    assert.equal(msa((await send(lot)).reply), 'AA');
+    const after = await Promise.all(concerned.map(version));
+    assert.equal(after.filter((v, i) => v !== before[i]).length, 1, `only the dose whose lot changed has a new version (${before.join(',')} -> ${after.join(',')})`);
+  });
+
   it('rejects message-level faults and unknown senders with AR, keeps record-level problems to their record', async () => {
     // iz-ad-10.2 expects AR for an unsupported version: the test tool sends 10.1 with another MSH-12.
     const v = await send(fresh('nist-onc2015-iz-ad-10.1-send-v04-z22', unique('V')).replace('|P|2.5.1|', '|P|2.3.1|'));
@@ -180,3 +202,4 @@ describe('HL7 v2 processing path: VXU intake and QBP answers against the NIST me
     assert.equal(seg(hidden.reply, 'QAK')[0]?.[2], 'NF', hidden.reply);
   });
 });
+

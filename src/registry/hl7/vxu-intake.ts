@@ -7,6 +7,7 @@ import { searchFhir, writeFhir } from './fhir-calls.ts';
 import { identifyPatient, mergePatient } from './identify-patient.ts';
 import type { SenderIdentity } from './sender-context.ts';
 import { newResourceId } from '../../fhir/resource-id.ts';
+import { sameContent } from '../../fhir/same-content.ts';
 
 /** What a VXU did. */
 export interface VxuOutcome {
@@ -118,6 +119,12 @@ async function writeDose(ctx: FhirContext, patientId: string, dose: VxuImmunizat
     out.issues.push(hl7Issue(at, '0', 'I', 'This dose is already on record from another provider; not duplicated', '5'));
     return;
   }
+  if (match && reportedBy(match) === sender.organizationId && sameContent(match, { ...imm, id: match.id }, { ignoreMeta: true })) {
+    // Re-sent as it is on record (EHRs resend whole histories): concerned by the message, but no new version.
+    out.touched.push(`Immunization/${match.id}`);
+    book.wrote(match);
+    return match.id;
+  }
   const stored = await tryWrite(ctx, match ? 'PUT' : 'POST', match ? { ...imm, id: match.id } : imm, at, out);
   if (stored) {
     out.touched.push(`Immunization/${stored.id}`);
@@ -156,6 +163,10 @@ async function writeRelatedPersons(ctx: FhirContext, patientId: string, isNew: b
   for (const [i, person] of people.entries()) {
     const rp: RelatedPerson = { ...person, patient: { reference: `Patient/${patientId}` } };
     const match = existing.find((e) => key(e) === key(rp));
+    if (match && sameContent(match, { ...rp, id: match.id })) {
+      out.touched.push(`RelatedPerson/${match.id}`);
+      continue;
+    }
     const stored = await tryWrite(ctx, match ? 'PUT' : 'POST', match ? { ...rp, id: match.id } : rp, { segment: 'NK1', sequence: i + 1 }, out, 'W');
     if (stored) out.touched.push(`RelatedPerson/${stored.id}`);
   }
@@ -204,7 +215,8 @@ export async function intakeVxu(ctx: FhirContext, msg: ParsedMessage, tables: Co
     }
   }
   // A patient the registry cannot accept stores nothing of the message (the doses need it).
-  const stored = await tryWrite(ctx, found.kind === 'new' ? 'POST' : 'PUT', patient, { segment: 'PID', sequence: 1 }, out);
+  const unchanged = found.kind !== 'new' && sameContent(found.patient, patient);
+  const stored = unchanged ? patient : await tryWrite(ctx, found.kind === 'new' ? 'POST' : 'PUT', patient, { segment: 'PID', sequence: 1 }, out);
   if (!stored) return out;
   const pid = stored.id as string;
   out.touched.push(`Patient/${pid}`);
