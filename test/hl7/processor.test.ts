@@ -129,11 +129,17 @@ describe('HL7 v2 processing path: VXU intake and QBP answers against the NIST me
     assert.equal(after.filter((i) => i.status === 'entered-in-error').length, 1);
   });
 
-  it('a message re-sent unchanged adds no versions; a changed dose in it is updated', async () => {
+  it('a message re-sent unchanged adds no versions and no second observation; a changed dose in it is updated', async () => {
     // A new person (family name made unique too), so the demographic match cannot pick an earlier test's patient.
     const tag = unique('N').replace(/[^A-Za-z0-9]/g, '');
-    const raw = fresh('nist-onc2015-iz-ad-1.1-send-v04-z22', tag).replace(/^(PID(?:\|[^|\r]*){4}\|)([^|^\r]+)/m, `$1$2${tag}`);
+    const raw = `${fresh('nist-onc2015-iz-ad-1.1-send-v04-z22', tag).replace(/^(PID(?:\|[^|\r]*){4}\|)([^|^\r]+)/m, `$1$2${tag}`).replace(/\r+$/, '')}\rOBX|9|CE|59784-9^Disease with presumed immunity^LN|9|38907003^Varicella infection^SCT||||||F|||20200101\r`;
     const first = await send(raw);
+    const observations = async (): Promise<number> => {
+      const patient = first.touched.find((t) => t.startsWith('Patient/')) as string;
+      return ((await request('GET', `/fhir/Observation?subject=${patient}&_count=100`)).body as unknown as Bundle).entry?.length ?? 0;
+    };
+    const observed = await observations();
+    assert.equal(observed, 1, 'the presumed immunity is kept');
     assert.equal(msa(first.reply), 'AA');
     const version = async (ref: string): Promise<string | undefined> => ((await request('GET', `/fhir/${ref}`)).body as unknown as Patient).meta?.versionId;
     const concerned = first.touched.filter((t) => /^(Patient|Immunization|RelatedPerson)\//.test(t));
@@ -141,6 +147,7 @@ describe('HL7 v2 processing path: VXU intake and QBP answers against the NIST me
     const before = await Promise.all(concerned.map(version));
     const again = await send(raw.replace(/^(MSH(?:\|[^|\r]*){8}\|)([^|\r]*)/m, '$1$2-again'));
     assert.equal(msa(again.reply), 'AA');
+    assert.equal(await observations(), observed, 'the resent observation is not stored twice');
     for (const [i, ref] of concerned.entries()) {
       assert.ok(again.touched.includes(ref), `${ref} is still among what the message concerned`);
       assert.equal(await version(ref), before[i], `${ref} has no new version`);

@@ -26,7 +26,7 @@ export function senderContext(services: Services, repo: Repository, sender: Send
     clientId: 'hl7v2',
     role: 'ehr-system',
     organization: sender.organizationId,
-    scopes: ['system/Patient.cruds', 'system/Immunization.cruds', 'system/RelatedPerson.cruds', 'system/Provenance.cruds', 'system/*.rs'],
+    scopes: ['system/Patient.cruds', 'system/Immunization.cruds', 'system/RelatedPerson.cruds', 'system/Provenance.cruds', 'system/Observation.cruds', 'system/*.rs'],
     expiresAt: Number.MAX_SAFE_INTEGER,
   };
   const access = new AccessPolicy(claims, services);

@@ -172,9 +172,17 @@ async function writeRelatedPersons(ctx: FhirContext, patientId: string, isNew: b
   }
 }
 
-async function writeObservations(ctx: FhirContext, patientId: string, observations: Observation[], out: VxuOutcome): Promise<void> {
+async function writeObservations(ctx: FhirContext, patientId: string, isNew: boolean, observations: Observation[], out: VxuOutcome): Promise<void> {
+  if (!observations.length) return;
+  // Evidence of immunity and the like arrive again with every resent history: one record of each is enough.
+  const existing = isNew ? [] : await searchFhir<Observation>(ctx, 'Observation', [['subject', `Patient/${patientId}`], ['_count', '200']], true);
   for (const o of observations) {
     const obs: Observation = { ...o, subject: { reference: `Patient/${patientId}` } };
+    const same = existing.find((e) => sameContent(e, { ...obs, id: e.id }, { ignoreMeta: true }));
+    if (same) {
+      out.touched.push(`Observation/${same.id}`);
+      continue;
+    }
     // An observation the registry cannot keep is dropped silently, as before: the dose records carry the message.
     const stored = await tryWrite(ctx, 'POST', obs, { segment: 'OBX', sequence: 1 }, { issues: [], touched: [] });
     if (stored) out.touched.push(`Observation/${stored.id}`);
@@ -229,7 +237,7 @@ export async function intakeVxu(ctx: FhirContext, msg: ParsedMessage, tables: Co
     const id = await writeDose(ctx, pid, dose, sender, same, out, book);
     if (id && dose.enteredBy) entered.push({ id, agent: dose.enteredBy });
   }
-  await writeObservations(ctx, pid, mapping.patientObservations, out);
+  await writeObservations(ctx, pid, isNew, mapping.patientObservations, out);
   const source: Provenance['entity'] = [
     { role: 'source', what: { identifier: { system: 'urn:iis:hl7v2-message', value: `${sender.facilityId}|${msg.header.controlId}` }, display: `VXU ${msg.header.controlId}` } },
   ];
