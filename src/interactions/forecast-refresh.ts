@@ -1,17 +1,17 @@
-import type { Immunization, Resource } from '@medplum/fhirtypes';
+import type { Immunization, Observation, Resource } from '@medplum/fhirtypes';
 import { storedRecommendationId } from '../registry/forecast/forecast-service.ts';
 import type { FhirContext } from './types.ts';
 
 /**
- * The patients whose stored forecast a write invalidates: the patient of an Immunization, or the Patient itself
- * (birth date and sex drive CDSi).
+ * The patients whose stored forecast a write invalidates: the patient of an Immunization or of an Observation
+ * (evidence of immunity, contraindications), or the Patient itself (birth date and sex drive CDSi).
  * @param resource - the written (or deleted) resource.
  * @returns patient ids.
  */
 export function patientsAffected(resource: Resource): string[] {
   if (resource.resourceType === 'Patient') return resource.id ? [resource.id] : [];
-  if (resource.resourceType === 'Immunization') {
-    const ref = (resource as Immunization).patient?.reference;
+  if (resource.resourceType === 'Immunization' || resource.resourceType === 'Observation') {
+    const ref = resource.resourceType === 'Immunization' ? (resource as Immunization).patient?.reference : (resource as Observation).subject?.reference;
     const id = ref ? /^(?:.*\/)?Patient\/([^/]+)$/.exec(ref)?.[1] : undefined;
     return id ? [id] : [];
   }

@@ -66,4 +66,29 @@ describe('$immds-forecast', () => {
     const rec = (res.body as unknown as Parameters).parameter?.find((x) => x.name === 'recommendation')?.resource as ImmunizationRecommendation;
     assert.equal(rec.date, '2023-06-01');
   });
+
+  test('evidence of immunity on record (a VXU OBX kept as an Observation) makes the stored and instance forecasts immune', async () => {
+    const p = await request('POST', '/fhir/Patient', buildPatient({ birthDate: '2020-03-01' }));
+    const id = p.body.id as string;
+    const stored = async (): Promise<ImmunizationRecommendation | undefined> => {
+      await (await testRegistry()).core.forecastWorker?.drain();
+      return ((await request('GET', `/fhir/ImmunizationRecommendation?patient=${id}`)).body as { entry?: { resource: ImmunizationRecommendation }[] }).entry?.[0]?.resource;
+    };
+    assert.notEqual(group(await stored(), 'Varicella')?.forecastStatus?.coding?.[0]?.code, 'immune');
+    // As VXU intake stores OBX 59784-9 "Disease with presumed immunity" = SNOMED 38907003 (varicella), CDSi 024.
+    const obs = await request('POST', '/fhir/Observation', {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '59784-9', display: 'Disease with presumed immunity' }] },
+      subject: { reference: `Patient/${id}` },
+      effectiveDateTime: '2022-05-01',
+      valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '38907003', display: 'Varicella' }] },
+    });
+    assert.equal(obs.status, 201, JSON.stringify(obs.body));
+    assert.equal(group(await stored(), 'Varicella')?.forecastStatus?.coding?.[0]?.code, 'immune', 'the stored recommendation was recomputed');
+    const res = await request('GET', `/fhir/Patient/${id}/$immds-forecast?assessmentDate=2024-06-01`);
+    const rec = (res.body as unknown as Parameters).parameter?.find((x) => x.name === 'recommendation')?.resource as ImmunizationRecommendation;
+    assert.equal(group(rec, 'Varicella')?.forecastStatus?.coding?.[0]?.code, 'immune');
+    assert.notEqual(group(rec, 'MMR')?.forecastStatus?.coding?.[0]?.code, 'immune', 'other groups are not affected');
+  });
 });

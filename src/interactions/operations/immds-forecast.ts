@@ -32,6 +32,7 @@ export const immdsForecastOperation: OperationHandler = {
     if (target.level === 'instance') {
       patient = await ctx.repo.readResource<Patient>('Patient', target.id as string);
       immunizations = (await service.immunizationsOf(ctx.repo, [patient.id as string])).get(patient.id as string) ?? [];
+      conditions.push(...((await service.observationsOf(ctx.repo, [patient.id as string])).get(patient.id as string) ?? []));
     } else {
       if (!assessmentParam) throw badRequest('assessmentDate is required', 'assessmentDate');
       const p = input.find((x) => x.name === 'patient')?.resource;

@@ -42,7 +42,9 @@ export function observationsOf(items: (Condition | Observation)[], data: Support
   for (const item of items) {
     if (item.resourceType === 'Condition' && item.clinicalStatus?.coding?.some((c) => c.code === 'inactive' || c.code === 'resolved')) continue;
     const date = item.resourceType === 'Condition' ? (item.onsetDateTime ?? item.recordedDate) : item.effectiveDateTime;
-    for (const c of item.code?.coding ?? []) {
+    // An Observation's finding is its value (VXU OBX 59784-9 "disease with presumed immunity" = SNOMED varicella).
+    const value = item.resourceType === 'Observation' ? (item.valueCodeableConcept?.coding ?? []) : [];
+    for (const c of [...(item.code?.coding ?? []), ...value]) {
       if (!c.code) continue;
       const codes = c.system === CDSI_OBSERVATION_SYSTEM ? [c.code.padStart(3, '0')] : mapToObservationCodes(c.system ?? '', c.code, data);
       for (const code of codes) out.push({ code, ...(date ? { date: date.slice(0, 10) } : {}) });

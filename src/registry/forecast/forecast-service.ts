@@ -85,6 +85,27 @@ export class ForecastService {
   }
 
   /**
+   * Reads the Observations stored about patients (evidence of immunity, contraindications and conditions reported
+   * with VXU OBX segments, or written through FHIR), which CDSi takes as patient observations (LS §4.1, Table 4-6).
+   * @param repo - repository.
+   * @param patientIds - patients.
+   * @returns observations by patient id.
+   */
+  async observationsOf(repo: Repository, patientIds: string[]): Promise<Map<string, Observation[]>> {
+    const out = new Map<string, Observation[]>(patientIds.map((id) => [id, []]));
+    for (let i = 0; i < patientIds.length; i += 100) {
+      const chunk = patientIds.slice(i, i + 100);
+      const request = parseSearchRequest(this.searchParameters, ['Observation'], [['subject', chunk.map((id) => `Patient/${id}`).join(',')], ['status:not', 'entered-in-error']], { maxCount: 100_000 });
+      request.count = 100_000;
+      for (const r of (await repo.search(request)).matches as Observation[]) {
+        const pid = r.subject?.reference?.split('/').pop() as string;
+        out.get(pid)?.push(r);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Recomputes and stores the ImmunizationRecommendation of each patient (after their immunizations or
    * demographics changed, or for everyone after a data release). Runs in the caller's transaction.
    * @param repo - repository (in a transaction for writes).
@@ -96,11 +117,12 @@ export class ForecastService {
     if (!ids.length) return 0;
     const patients = (await repo.readMany(ids.map((id) => ({ type: 'Patient', id })))) as Patient[];
     const imms = await this.immunizationsOf(repo, patients.map((p) => p.id as string));
+    const observations = await this.observationsOf(repo, patients.map((p) => p.id as string));
     await repo.lockMany(patients.map((p) => ({ type: 'ImmunizationRecommendation', id: storedRecommendationId(p.id as string) })));
     let n = 0;
     for (const p of patients) {
       if (!p.birthDate || p.birthDate.length < 10) continue;
-      const { recommendation } = this.forecast(p, imms.get(p.id as string) ?? [], [], today());
+      const { recommendation } = this.forecast(p, imms.get(p.id as string) ?? [], observations.get(p.id as string) ?? [], today());
       await repo.updateResource({ ...recommendation, id: storedRecommendationId(p.id as string) } as Resource);
       n++;
     }

@@ -69,7 +69,8 @@ export async function answerQbp(ctx: FhirContext, msg: ParsedMessage, rsp: Omit<
   const rp = { patient, iisId: patient.id as string, relatedPersons };
   const disclosed = [`Patient/${patient.id}`, ...immunizations.map((i) => `Immunization/${i.id}`)];
   if (q.profile === 'Z34') return { reply: buildRspZ32(ctxRsp, rp, immunizations), disclosed };
-  const forecast = ctx.services.forecast?.forecast(patient, immunizations, [], now.toISOString().slice(0, 10));
+  const observations = ctx.services.forecast ? ((await ctx.services.forecast.observationsOf(ctx.repo, [patient.id as string])).get(patient.id as string) ?? []) : [];
+  const forecast = ctx.services.forecast?.forecast(patient, immunizations, observations, now.toISOString().slice(0, 10));
   const evaluations: ImmunizationEvaluation[] = forecast?.evaluations ?? [];
   return { reply: buildRspZ42(ctxRsp, rp, immunizations, forecast?.recommendation, evaluations), disclosed };
 }
