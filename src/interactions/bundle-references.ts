@@ -64,30 +64,50 @@ export async function assignBundleIds(ctx: FhirContext, entries: BundleEntry[], 
  * @returns the resource with references rewritten.
  */
 export async function rewriteReferences(ctx: FhirContext, body: unknown, map: Map<string, string>): Promise<unknown> {
-  const visit = async (node: unknown, path: string): Promise<unknown> => {
-    if (Array.isArray(node)) return Promise.all(node.map((n, i) => visit(n, `${path}[${i}]`)));
+  // One synchronous copy (most references are fullUrls in the map, or plain); only conditional references wait for a
+  // search, resolved afterwards in document order. The path of a node is only spelled out for an error or a search.
+  const pending: { holder: Record<string, unknown>; ref: string; where: string }[] = [];
+  const at: string[] = [];
+  const where = (): string => at.join('');
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) {
+      return node.map((n, i) => {
+        at.push(`[${i}]`);
+        const v = visit(n);
+        at.pop();
+        return v;
+      });
+    }
     if (!node || typeof node !== 'object') return node;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      at.push(at.length ? `.${k}` : k);
       if (k === 'reference' && typeof v === 'string') {
-        out[k] = await resolveOne(ctx, v, map, `${path}.reference`);
+        const mapped = map.get(v);
+        if (mapped) out[k] = mapped;
+        else if (v.startsWith('urn:uuid:') || v.startsWith('urn:oid:')) throw badRequest(`Reference ${v} does not match the fullUrl of any entry in the Bundle`, where());
+        else {
+          out[k] = v;
+          if (CONDITIONAL.test(v)) pending.push({ holder: out, ref: v, where: where() });
+        }
       } else {
-        out[k] = await visit(v, path ? `${path}.${k}` : k);
+        out[k] = visit(v);
       }
+      at.pop();
     }
     return out;
   };
-  return visit(body, (body as { resourceType?: string })?.resourceType ?? '');
+  const type = (body as { resourceType?: string })?.resourceType;
+  if (type) at.push(type);
+  const out = visit(body);
+  for (const p of pending) p.holder['reference'] = await resolveConditional(ctx, p.ref, p.where);
+  return out;
 }
 
-async function resolveOne(ctx: FhirContext, ref: string, map: Map<string, string>, where: string): Promise<string> {
-  const mapped = map.get(ref);
-  if (mapped) return mapped;
-  if (ref.startsWith('urn:uuid:') || ref.startsWith('urn:oid:')) {
-    throw badRequest(`Reference ${ref} does not match the fullUrl of any entry in the Bundle`, where);
-  }
-  const cond = /^([A-Z][A-Za-z]+)\?(.+)$/.exec(ref);
-  if (!cond) return ref;
+const CONDITIONAL = /^([A-Z][A-Za-z]+)\?(.+)$/;
+
+async function resolveConditional(ctx: FhirContext, ref: string, where: string): Promise<string> {
+  const cond = CONDITIONAL.exec(ref) as RegExpExecArray;
   const type = cond[1] as string;
   if (!ctx.services.resourceTypes.has(type)) throw badRequest(`Conditional reference to unsupported type ${type}`, where);
   const matches = await findConditionalMatches(ctx, type, parseQueryString(cond[2] as string));

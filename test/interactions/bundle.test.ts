@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
+import type { OperationOutcome, Bundle, BundleEntry } from '@medplum/fhirtypes';
 import { buildImmunization, buildPatient, unique } from '../helpers/builders.ts';
 import { request, testRegistry } from '../helpers/registry.ts';
 
@@ -74,6 +74,25 @@ describe('transaction bundles', () => {
     assert.equal(out[2]?.response?.status, '200');
     assert.equal(out[4]?.response?.status, '204');
     assert.equal((await request('GET', `/fhir/Patient/${toDelete.body.id}`)).status, 410);
+  });
+
+  test('a urn:uuid reference to no entry of the bundle is a 400 naming where it is, and nothing is written', async () => {
+    const mrn = unique('MRN');
+    const bundle: Bundle = {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { resource: buildPatient({ identifier: [{ system: 'urn:test', value: mrn }] }), request: { method: 'POST', url: 'Patient' } },
+        { resource: buildImmunization('x', { patient: { reference: 'urn:uuid:9b1c7d0e-0000-4000-8000-00000000dead' } }), request: { method: 'POST', url: 'Immunization' } },
+      ],
+    };
+    const res = await request('POST', '/fhir', bundle);
+    assert.equal(res.status, 400);
+    const issues = (res.body as unknown as OperationOutcome).issue ?? [];
+    const issue = issues.find((i) => /does not match the fullUrl of any entry/.test(i.details?.text ?? ''));
+    assert.ok(issue, JSON.stringify(issues));
+    assert.deepEqual(issue.expression, ['Immunization.patient.reference']);
+    assert.equal(((await request('GET', `/fhir/Patient?identifier=urn:test|${mrn}`)).body as unknown as Bundle).entry?.length ?? 0, 0);
   });
 
   test('conditional create inside a transaction reuses the existing resource', async () => {
