@@ -178,6 +178,22 @@ describe('HL7 v2 processing path: VXU intake and QBP answers against the NIST me
     assert.ok(out.touched.some((t) => t.startsWith('Immunization/')), 'the other doses are kept');
   });
 
+  it('a Z44 answer forecasts with the evidence of immunity a VXU reported (Z42 status immune for Varicella)', async () => {
+    const tag = unique('V').replace(/[^A-Za-z0-9]/g, '');
+    const vxu = `${fresh('nist-onc2015-iz-ad-1.1-send-v04-z22', tag).replace(/^(PID(?:\|[^|\r]*){4}\|)([^|^\r]+)/m, `$1$2${tag}`).replace(/\r+$/, '')}\rOBX|9|CE|59784-9^Disease with presumed immunity^LN|9|38907003^Varicella infection^SCT||||||F|||20200101\r`;
+    assert.equal(msa((await send(vxu)).reply), 'AA');
+    const pidSeg = seg(vxu, 'PID')[0] as string[];
+    const [family, given] = (pidSeg[5] ?? '').split('^');
+    const z44 = `MSH|^~\\&|EHR|NISTEHRFAC|IIS|IIS|20241201||QBP^Q11^QBP_Q11|Q${unique()}|P|2.5.1|||ER|AL|||||Z44^CDCPHINVS\rQPD|Z44^Request Evaluated History and Forecast^CDCPHINVS|${unique('TAG')}|${pidSeg[3]?.split('~')[0]}|${family}^${given}^^^^^L||${pidSeg[7]}|${pidSeg[8]}\rRCP|I|5^RD&Records&HL70126\r`;
+    const z42 = await send(z44);
+    assert.match(seg(z42.reply, 'MSH')[0]?.[20] ?? '', /^Z42/, z42.reply);
+    const obx = seg(z42.reply, 'OBX');
+    const varicella = obx.find((o) => o[3]?.startsWith('30956-7') && /varicella/i.test(o[5] ?? ''))?.[4];
+    assert.ok(varicella, 'a Varicella forecast group');
+    const status = obx.find((o) => o[3]?.startsWith('59783-1') && o[4] === varicella)?.[5];
+    assert.match(status ?? '', /^immune\^/, `Varicella status ${status}`);
+  });
+
   it('answers Z34 with Z32/Z31/Z33 and Z44 with Z42, never disclosing a protected patient', async () => {
     const tag = unique('Q');
     const vxu = fresh('nist-onc2015-iz-ad-1.1-send-v04-z22', tag);
