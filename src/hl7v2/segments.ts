@@ -55,7 +55,7 @@ const BELOW_COMPONENT = /[&\\]/;
  * @param field - the library's field node.
  * @returns the repetitions (none for an empty field).
  */
-export function readField(field: HL7Node): Hl7Repetition[] {
+function readField(field: HL7Node): Hl7Repetition[] {
   const text = field.toRaw();
   if (text === '') return [];
   return BELOW_FIELD.test(text) ? field.toArray().map(readRepetition) : [[[text]]];
@@ -71,15 +71,6 @@ function readComponent(component: HL7Node): string[] {
   const text = component.toRaw();
   if (text === '') return [];
   return BELOW_COMPONENT.test(text) ? component.toArray().map((sub) => sub.toString()) : [text];
-}
-
-/**
- * A field read through the library's whole tree, every node built (the reference {@link readField} must equal).
- * @param field - the library's field node.
- * @returns the field's repetitions.
- */
-export function descend(field: HL7Node): Hl7Repetition[] {
-  return field.toArray().map((rep) => rep.toArray().map((comp) => comp.toArray().map((sub) => sub.toString())));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { v7 as timeOrderedUuid } from 'uuid';
+import { newResourceId } from '../fhir/resource-id.ts';
 import type { Db, SqlValue } from './db.ts';
 import { SqlParams } from './sql.ts';
 
@@ -106,8 +106,8 @@ export class Hl7MessageStore {
    * @returns the new log id.
    */
   async saveReceived(m: Hl7Received): Promise<string> {
-    // Time-ordered, so the message log's primary key grows at its right-hand edge (see newResourceId).
-    const id = timeOrderedUuid();
+    // Time-ordered like resource ids, so the message log's primary key grows at its right-hand edge.
+    const id = newResourceId();
     const v: SqlValue[] = [id, m.receivedAt, m.transport, m.senderFacilityId ?? null, m.remoteAddress ?? null, m.messageType ?? null, m.profile ?? null, m.controlId ?? null, m.raw];
     await this.db.query(
       `INSERT INTO hl7_message (id, received_at, transport, sender_facility_id, remote_address, message_type, profile, control_id, raw)

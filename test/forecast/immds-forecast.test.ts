@@ -11,6 +11,12 @@ const group = (rec: ImmunizationRecommendation | undefined, name: string) =>
   rec?.recommendation.find((r) => r.vaccineCode?.[0]?.coding?.some((c) => c.code === name && c.system?.includes('vaccine-group')));
 const date = (r: ReturnType<typeof group>, loinc: string) => r?.dateCriterion?.find((d) => d.code.coding?.[0]?.code === loinc)?.value;
 
+/** The patient's stored recommendation, once the background worker has caught up. */
+async function storedRecommendation(patientId: string): Promise<ImmunizationRecommendation | undefined> {
+  await (await testRegistry()).core.forecastWorker?.drain();
+  return ((await request('GET', `/fhir/ImmunizationRecommendation?patient=${patientId}`)).body as { entry?: { resource: ImmunizationRecommendation }[] }).entry?.[0]?.resource;
+}
+
 describe('$immds-forecast', () => {
   test('system level: an unstored patient and history give evaluations and a recommendation per vaccine group', async () => {
     const body: Parameters = {
@@ -50,10 +56,7 @@ describe('$immds-forecast', () => {
   test('instance level forecasts the stored record; stored recommendations follow immunization changes', async () => {
     const p = await request('POST', '/fhir/Patient', buildPatient({ birthDate: '2023-03-01' }));
     const id = p.body.id as string;
-    const stored = async (): Promise<ImmunizationRecommendation | undefined> => {
-      await (await testRegistry()).core.forecastWorker?.drain();
-      return ((await request('GET', `/fhir/ImmunizationRecommendation?patient=${id}`)).body as { entry?: { resource: ImmunizationRecommendation }[] }).entry?.[0]?.resource;
-    };
+    const stored = (): Promise<ImmunizationRecommendation | undefined> => storedRecommendation(id);
     const before = await stored();
     assert.ok(before, 'a recommendation is stored when the patient is created');
     assert.equal(group(before, 'HepB')?.doseNumberPositiveInt, 1);
@@ -70,10 +73,7 @@ describe('$immds-forecast', () => {
   test('evidence of immunity on record (a VXU OBX kept as an Observation) makes the stored and instance forecasts immune', async () => {
     const p = await request('POST', '/fhir/Patient', buildPatient({ birthDate: '2020-03-01' }));
     const id = p.body.id as string;
-    const stored = async (): Promise<ImmunizationRecommendation | undefined> => {
-      await (await testRegistry()).core.forecastWorker?.drain();
-      return ((await request('GET', `/fhir/ImmunizationRecommendation?patient=${id}`)).body as { entry?: { resource: ImmunizationRecommendation }[] }).entry?.[0]?.resource;
-    };
+    const stored = (): Promise<ImmunizationRecommendation | undefined> => storedRecommendation(id);
     assert.notEqual(group(await stored(), 'Varicella')?.forecastStatus?.coding?.[0]?.code, 'immune');
     // As VXU intake stores OBX 59784-9 "Disease with presumed immunity" = SNOMED 38907003 (varicella), CDSi 024.
     const obs = await request('POST', '/fhir/Observation', {

@@ -3,8 +3,12 @@ import { readdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { Message, type HL7Node } from 'node-hl7-client';
 import { parseMessage } from '../../src/hl7v2/message.ts';
-import { descend } from '../../src/hl7v2/segments.ts';
 import { NIST_DIR, nistText } from './nist.ts';
+
+/** A field read through the library's whole tree, every repetition, component and subcomponent node built. */
+function descend(field: HL7Node): string[][][] {
+  return field.toArray().map((rep) => rep.toArray().map((comp) => comp.toArray().map((sub) => sub.toString())));
+}
 
 /** Every field of every segment read through the library's whole tree, as parsing did before the shortcut. */
 function fullTree(text: string): string[][][][][] {

@@ -8,6 +8,13 @@ after(async () => (await testRegistry()).close());
 
 const entries = (b: unknown): BundleEntry[] => ((b as Bundle).entry ?? []) as BundleEntry[];
 
+/** A transaction that creates a patient with this MRN (system urn:test) and then runs the given entry. */
+const patientThen = (mrn: string, second: BundleEntry): Bundle => ({
+  resourceType: 'Bundle',
+  type: 'transaction',
+  entry: [{ resource: buildPatient({ identifier: [{ system: 'urn:test', value: mrn }] }), request: { method: 'POST', url: 'Patient' } }, second],
+});
+
 describe('transaction bundles', () => {
   test('urn:uuid references are resolved and the response lists status, location and etag per entry', async () => {
     const mrn = unique('MRN');
@@ -34,14 +41,7 @@ describe('transaction bundles', () => {
 
   test('a failing entry rolls back the whole transaction', async () => {
     const mrn = unique('MRN');
-    const bundle: Bundle = {
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: [
-        { resource: buildPatient({ identifier: [{ system: 'urn:test', value: mrn }] }), request: { method: 'POST', url: 'Patient' } },
-        { resource: { resourceType: 'Patient', birthDate: 'not-a-date' }, request: { method: 'POST', url: 'Patient' } },
-      ],
-    };
+    const bundle = patientThen(mrn, { resource: { resourceType: 'Patient', birthDate: 'not-a-date' }, request: { method: 'POST', url: 'Patient' } });
     const res = await request('POST', '/fhir', bundle);
     assert.equal(res.status, 400);
     assert.equal(res.body.resourceType, 'OperationOutcome');
@@ -78,14 +78,7 @@ describe('transaction bundles', () => {
 
   test('a urn:uuid reference to no entry of the bundle is a 400 naming where it is, and nothing is written', async () => {
     const mrn = unique('MRN');
-    const bundle: Bundle = {
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: [
-        { resource: buildPatient({ identifier: [{ system: 'urn:test', value: mrn }] }), request: { method: 'POST', url: 'Patient' } },
-        { resource: buildImmunization('x', { patient: { reference: 'urn:uuid:9b1c7d0e-0000-4000-8000-00000000dead' } }), request: { method: 'POST', url: 'Immunization' } },
-      ],
-    };
+    const bundle = patientThen(mrn, { resource: buildImmunization('x', { patient: { reference: 'urn:uuid:9b1c7d0e-0000-4000-8000-00000000dead' } }), request: { method: 'POST', url: 'Immunization' } });
     const res = await request('POST', '/fhir', bundle);
     assert.equal(res.status, 400);
     const issues = (res.body as unknown as OperationOutcome).issue ?? [];

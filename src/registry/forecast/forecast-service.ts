@@ -71,17 +71,7 @@ export class ForecastService {
    * @returns immunizations by patient id.
    */
   async immunizationsOf(repo: Repository, patientIds: string[]): Promise<Map<string, Immunization[]>> {
-    const out = new Map<string, Immunization[]>(patientIds.map((id) => [id, []]));
-    for (let i = 0; i < patientIds.length; i += 100) {
-      const chunk = patientIds.slice(i, i + 100);
-      const request = parseSearchRequest(this.searchParameters, ['Immunization'], [['patient', chunk.map((id) => `Patient/${id}`).join(',')], ['status:not', 'entered-in-error']], { maxCount: 100_000 });
-      request.count = 100_000;
-      for (const r of (await repo.search(request)).matches as Immunization[]) {
-        const pid = r.patient?.reference?.split('/').pop() as string;
-        out.get(pid)?.push(r);
-      }
-    }
-    return out;
+    return this.byPatient<Immunization>(repo, 'Immunization', 'patient', patientIds, (r) => r.patient?.reference);
   }
 
   /**
@@ -92,15 +82,17 @@ export class ForecastService {
    * @returns observations by patient id.
    */
   async observationsOf(repo: Repository, patientIds: string[]): Promise<Map<string, Observation[]>> {
-    const out = new Map<string, Observation[]>(patientIds.map((id) => [id, []]));
+    return this.byPatient<Observation>(repo, 'Observation', 'subject', patientIds, (r) => r.subject?.reference);
+  }
+
+  /** The resources of a type that name each patient (not entered-in-error), 100 patients per search. */
+  private async byPatient<T extends Resource>(repo: Repository, type: string, param: string, patientIds: string[], patientOf: (r: T) => string | undefined): Promise<Map<string, T[]>> {
+    const out = new Map<string, T[]>(patientIds.map((id) => [id, []]));
     for (let i = 0; i < patientIds.length; i += 100) {
       const chunk = patientIds.slice(i, i + 100);
-      const request = parseSearchRequest(this.searchParameters, ['Observation'], [['subject', chunk.map((id) => `Patient/${id}`).join(',')], ['status:not', 'entered-in-error']], { maxCount: 100_000 });
+      const request = parseSearchRequest(this.searchParameters, [type], [[param, chunk.map((id) => `Patient/${id}`).join(',')], ['status:not', 'entered-in-error']], { maxCount: 100_000 });
       request.count = 100_000;
-      for (const r of (await repo.search(request)).matches as Observation[]) {
-        const pid = r.subject?.reference?.split('/').pop() as string;
-        out.get(pid)?.push(r);
-      }
+      for (const r of (await repo.search(request)).matches as T[]) out.get(patientOf(r)?.split('/').pop() as string)?.push(r);
     }
     return out;
   }
