@@ -1,11 +1,10 @@
 /**
  * Reading an inbound HL7 v2.5.1 message (CDC IG for Immunization Messaging R1.5, section 5 "Messages" and
- * section 6 "MSH - Message Header Segment"): framing and line endings are normalised, the text is parsed with
- * node-hl7-client, and the header is checked. Never throws: every problem becomes an {@link Hl7Issue}.
+ * section 6 "MSH - Message Header Segment"): framing and line endings are normalised, the text is split into
+ * segments, and the header is checked. Never throws: every problem becomes an {@link Hl7Issue}.
  */
-import { Message } from 'node-hl7-client';
 import { hl7Issue, type Hl7Issue } from './issues.ts';
-import { toPlainSegment, val, reps, type Hl7Repetition, type Hl7Segment } from './segments.ts';
+import { parseSegment, val, reps, type Hl7Repetition, type Hl7Segment } from './segments.ts';
 
 /** HD (hierarchic designator): namespace id, universal id, universal id type. */
 export interface Hl7Hd {
@@ -145,19 +144,13 @@ export function parseMessage(raw: string | Uint8Array): ParseResult {
   const text = normalizeText(typeof raw === 'string' ? raw : decodeBytes(raw));
   const problems = structureIssues(text);
   if (problems.length) return { ok: false, issues: problems };
-  let segments: Hl7Segment[];
-  try {
-    const msg = new Message({ text });
-    const counts = new Map<string, number>();
-    segments = msg.toArray().map((node, position) => {
-      const name = node.toArray()[0]?.toString() ?? '';
-      const sequence = (counts.get(name) ?? 0) + 1;
-      counts.set(name, sequence);
-      return toPlainSegment(node, name, sequence, position, text.slice(4, 8));
-    });
-  } catch {
-    return { ok: false, issues: [hl7Issue(MSH, '100', 'E', 'Message could not be parsed')] };
-  }
+  const counts = new Map<string, number>();
+  const segments = text.split('\r').map((line, position) => {
+    const name = line.slice(0, 3);
+    const sequence = (counts.get(name) ?? 0) + 1;
+    counts.set(name, sequence);
+    return parseSegment(line, sequence, position);
+  });
   const msh = segments[0] as Hl7Segment;
   const header = readHeader(msh);
   const required: [number, string][] = [[9, 'MSH-9 message type'], [10, 'MSH-10 message control id'], [11, 'MSH-11 processing id'], [12, 'MSH-12 version id']];

@@ -10,7 +10,7 @@ function descend(field: HL7Node): string[][][] {
   return field.toArray().map((rep) => rep.toArray().map((comp) => comp.toArray().map((sub) => sub.toString())));
 }
 
-/** Every field of every segment read through the library's whole tree, as parsing did before the shortcut. */
+/** Every field of every segment read through the library's whole tree: the reference for the registry's own split. */
 function fullTree(text: string): string[][][][][] {
   const normalized = text.replace(/\r\n|\n/g, '\r').replace(/\r+$/, '');
   return new Message({ text: normalized }).toArray().map((segment) => {
@@ -20,7 +20,7 @@ function fullTree(text: string): string[][][][][] {
   });
 }
 
-describe('plain segments from node-hl7-client', () => {
+describe('segments read as node-hl7-client reads them', () => {
   const names = readdirSync(NIST_DIR).filter((f) => f.endsWith('.hl7')).map((f) => f.slice(0, -4));
 
   test('every NIST message reads field for field as the library\'s full tree gives it', () => {
@@ -40,7 +40,7 @@ describe('plain segments from node-hl7-client', () => {
     assert.ok(compared >= 30, `compared ${compared} NIST messages`);
   });
 
-  test('repetitions, components, subcomponents and escapes still go through the library', () => {
+  test('repetitions, components, subcomponents and escape sequences', () => {
     const text = 'MSH|^~\\&|A|B|C|D|20260101||VXU^V04^VXU_V04|1|P|2.5.1\rPID|1||123^^^MR~456^^^SS||Doe\\T\\Roe^Jane^A&B||20200101|F|||1 Main\\F\\St^^Town^CT\r';
     const parsed = parseMessage(text);
     assert.ok(parsed.ok);
@@ -50,5 +50,14 @@ describe('plain segments from node-hl7-client', () => {
     assert.deepEqual(pid?.fields[7], [[['20200101']]]);
     assert.deepEqual(pid?.fields[11], [[['1 Main|St'], [], ['Town'], ['CT']]]);
     assert.deepEqual(pid?.fields[2], []);
+  });
+
+  test('escape sequences and empty parts read as the library reads them', () => {
+    const text = 'MSH|^~\\&|A|B|C|D|20260101||VXU^V04^VXU_V04|1|P|2.5.1\rNTE|1||\\H\\Bold\\N\\ \\X4142\\ \\.br\\ \\E\\\\R\\||~x~^^y&&z|a\\b\\c\\|\r';
+    const parsed = parseMessage(text);
+    assert.ok(parsed.ok);
+    const nte = parsed.message.segments[1];
+    assert.deepEqual(nte?.fields[3], [[['Bold AB \\.br\\ \\~']]]);
+    assert.deepEqual(nte?.fields.slice(1), fullTree(text)[1]);
   });
 });
