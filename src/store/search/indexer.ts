@@ -31,6 +31,27 @@ export function extractIndexRows(resource: Resource, registry: SearchParameterRe
     }
     if (values.length) handler.extract(def, values, rows);
   }
+  return withoutRepeats(rows);
+}
+
+/**
+ * Drops repeated rows: every condition on an index table asks whether some row of the resource matches, so a
+ * second identical row answers nothing new and only costs an insert. They are common: an ImmunizationRecommendation
+ * repeats each forecast status and its text once per vaccine group (about 25 of its 100 token rows).
+ */
+function withoutRepeats(rows: IndexRows): IndexRows {
+  for (const table of Object.keys(rows) as (keyof IndexRows)[]) {
+    const list: unknown[][] = rows[table];
+    if (list.length < 2) continue;
+    const seen = new Set<string>();
+    const kept = list.filter((row) => {
+      const key = row.map((v) => (v === null ? '\u0001' : String(v))).join('\u0000');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    if (kept.length < list.length) (rows as Record<keyof IndexRows, unknown[][]>)[table] = kept;
+  }
   return rows;
 }
 
