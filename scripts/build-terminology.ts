@@ -2,7 +2,7 @@
  * Generates the registry's terminology in profiles/ from CDC's code tables (../shared/data/codes, see its README):
  * CodeSystems and ValueSets for CVX, MVX, VFC eligibility (HL7 0064), funding source (CDCPHINVS), information source
  * (NIP001) and refusal reason (NIP002), and ConceptMaps from NDC and CPT to CVX. Run again after a CDC release:
- *   npx tsx scripts/build-terminology.ts [path/to/codes]
+ *   node --import ./scripts/ts-loader.mjs scripts/build-terminology.ts [path/to/codes]
  */
 import { parse } from 'csv-parse/sync';
 import type { CodeSystem, ConceptMap, ValueSet } from '@medplum/fhirtypes';

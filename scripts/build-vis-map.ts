@@ -3,7 +3,7 @@
  * each CVX maps to the 24-digit GS1 GDTI barcode string of every VIS edition that applies to it (the value of
  * OBX 69764-9, code system cdcgs1vis), the edition date in `comment`. The HL7 v2 mapping uses it to name the
  * VIS document of a "VIS by vaccine type" report (OBX 30956-7 + 29768-9). Run:
- *   npx tsx scripts/build-vis-map.ts [path/to/codes]
+ *   node --import ./scripts/ts-loader.mjs scripts/build-vis-map.ts [path/to/codes]
  */
 import { parse } from 'csv-parse/sync';
 import type { ConceptMap } from '@medplum/fhirtypes';

@@ -1,6 +1,6 @@
 /**
  * Prints the population generator's throughput and sample query values:
- * `tsx bench/population/measure-population.ts [patients=200000] [seed=1]`.
+ * `node --import ./scripts/ts-loader.mjs bench/population/measure-population.ts [patients=200000] [seed=1]`.
  */
 import { generatePopulation, populationMrn, populationPatientId, populationStateId, SURNAME_SAMPLES } from './index.ts';
 

@@ -17,7 +17,7 @@ delete (env as Record<string, string | undefined>).DATABASE_URL;
 
 function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, ['--import', './scripts/ts-loader.mjs', 'src/cli/main.ts', ...args], { cwd: ROOT, env });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -71,7 +71,7 @@ describe('CLI user and client commands (PGlite)', () => {
 
   it('are forwarded to a running server on the same embedded database', async () => {
     const port = await freePort();
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { ...env, PORT: String(port), BASE_URL: `http://127.0.0.1:${port}`, MLLP_ENABLED: 'false' }, stdio: 'ignore' });
+    server = spawn(process.execPath, ['--import', './scripts/ts-loader.mjs', 'src/main.ts'], { cwd: ROOT, env: { ...env, PORT: String(port), BASE_URL: `http://127.0.0.1:${port}`, MLLP_ENABLED: 'false' }, stdio: 'ignore' });
     const file = join(dataDir, 'admin.json');
     for (let i = 0; i < 240 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 250));
     assert.ok(existsSync(file), 'the server publishes admin.json');
