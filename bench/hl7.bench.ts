@@ -24,15 +24,17 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0) : 0;
 }
 
-/** VXUs over MLLP: each connection sends one message, waits for its ACK, and repeats. */
-async function loadMllp(port: number): Promise<LoadResult> {
+/**
+ * VXUs over MLLP: each of the connections sends one message, waits for its ACK, and repeats while `more()` says so.
+ * @returns the time each message took to be acknowledged and how many were not accepted (MSA-1 other than AA).
+ */
+async function sendOverMllp(port: number, more: () => boolean): Promise<{ latencies: number[]; errors: number }> {
   const latencies: number[] = [];
   let errors = 0;
-  const until = Date.now() + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       const c = await MllpTestClient.connect(port);
-      while (Date.now() < until) {
+      while (more()) {
         const t = performance.now();
         const reply = await c.send(benchVxu());
         latencies.push(performance.now() - t);
@@ -41,6 +43,13 @@ async function loadMllp(port: number): Promise<LoadResult> {
       await c.close();
     }),
   );
+  return { latencies, errors };
+}
+
+/** VXUs over MLLP for the benchmark's duration. */
+async function loadMllp(port: number): Promise<LoadResult> {
+  const until = Date.now() + SECONDS * 1000;
+  const { latencies, errors } = await sendOverMllp(port, () => Date.now() < until);
   latencies.sort((a, b) => a - b);
   return {
     name: `MLLP VXU, ${CONNECTIONS} connections`,
@@ -60,12 +69,8 @@ async function loadMllp(port: number): Promise<LoadResult> {
  * for a handful of rows (reading all of a sender's doses to check access to five of them).
  */
 async function warmUp(port: number, registry: Awaited<ReturnType<typeof buildApp>>): Promise<void> {
-  const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => MllpTestClient.connect(port)));
   let left = WARM_UP_MESSAGES;
-  await Promise.all(clients.map(async (c) => {
-    while (left-- > 0) await c.send(benchVxu());
-    await c.close();
-  }));
+  await sendOverMllp(port, () => left-- > 0);
   await registry.db.exec('ANALYZE');
 }
 

@@ -1,7 +1,7 @@
 /**
  * Module loader hooks (https://nodejs.org/docs/latest-v20.x/api/module.html#customization-hooks) behind
- * ts-loader.mjs: the project's `.ts` files are transpiled with esbuild under the project's tsconfig.json, and JSON
- * modules load as JSON. Everything else is left to Node.
+ * ts-loader.mjs: the project's `.ts` files are transpiled with esbuild under the project's tsconfig.json (import
+ * attributes such as `with { type: 'json' }` are kept, the target being this Node). Everything else is left to Node.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,18 +18,15 @@ const options = {
 
 /**
  * @param {string} url - the module's URL.
- * @param {{ format?: string; importAttributes?: Record<string, string> }} context - Node's load context.
+ * @param {object} context - Node's load context.
  * @param {Function} next - the next loader.
  * @returns {Promise<{ format: string; source?: string | Buffer; shortCircuit?: boolean }>} the module.
  */
 export async function load(url, context, next) {
-  if (url.startsWith('file:') && !url.includes('/node_modules/')) {
-    if (url.endsWith('.ts')) {
-      const path = fileURLToPath(url);
-      const { code } = transformSync(readFileSync(path, 'utf8'), { ...options, sourcefile: path });
-      return { format: 'module', source: code, shortCircuit: true };
-    }
-    if (url.endsWith('.json')) return next(url, { ...context, importAttributes: { ...context.importAttributes, type: 'json' } });
+  if (url.startsWith('file:') && url.endsWith('.ts') && !url.includes('/node_modules/')) {
+    const path = fileURLToPath(url);
+    const { code } = transformSync(readFileSync(path, 'utf8'), { ...options, sourcefile: path });
+    return { format: 'module', source: code, shortCircuit: true };
   }
   return next(url, context);
 }

@@ -19,7 +19,7 @@ let seq = 0;
 export function nextBenchVxu(facilityId: string): string {
   seq += 1;
   const female = seq % 2 === 0;
-  const given = (female ? GIVEN_FEMALE : GIVEN_MALE)[seq % 12] ?? 'Alex';
+  const given = (female ? GIVEN_FEMALE : GIVEN_MALE)[Math.floor(seq / 2) % 12] ?? 'Alex';
   const birth = new Date(FIRST_BIRTH + ((seq * 7919) % BIRTH_DAYS) * DAY_MS).toISOString().slice(0, 10).replace(/-/g, '');
   return buildVxu({ facilityId })
     .split('\r')

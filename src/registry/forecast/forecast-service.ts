@@ -108,8 +108,9 @@ export class ForecastService {
     const ids = [...new Set(patientIds)];
     if (!ids.length) return 0;
     const patients = (await repo.readMany(ids.map((id) => ({ type: 'Patient', id })))) as Patient[];
-    const imms = await this.immunizationsOf(repo, patients.map((p) => p.id as string));
-    const observations = await this.observationsOf(repo, patients.map((p) => p.id as string));
+    const found = patients.map((p) => p.id as string);
+    const imms = await this.immunizationsOf(repo, found);
+    const observations = await this.observationsOf(repo, found);
     await repo.lockMany(patients.map((p) => ({ type: 'ImmunizationRecommendation', id: storedRecommendationId(p.id as string) })));
     let n = 0;
     for (const p of patients) {
