@@ -6,6 +6,7 @@ import { createCore } from '../core.ts';
 import { seedDemoDataIfEmpty } from '../registry/demo/seed.ts';
 import { importNdjson } from '../registry/import-ndjson.ts';
 import { reindexResources } from '../store/reindex.ts';
+import { refreshStatistics } from '../store/statistics.ts';
 import { adminUsage, findAdminCommand } from './admin-registry.ts';
 import { runAdminFromCli } from './admin-client.ts';
 import '../auth/admin/index.ts';
@@ -64,6 +65,7 @@ async function run(argv: string[]): Promise<number> {
       case 'reindex': {
         const { values } = parseArgs({ args: rest, options: { type: { type: 'string', multiple: true } } });
         const n = await reindexResources(core.db, core.services.searchParameters, { ...(values.type ? { types: values.type } : {}), onProgress: (d) => process.stderr.write(`\r${d} resources`) });
+        await refreshStatistics(core.db);
         process.stderr.write('\n');
         console.log(`reindexed ${n} resources`);
         return 0;

@@ -1,6 +1,7 @@
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import type { Core } from '../core.ts';
 import { handleFhirRequest } from '../interactions/router.ts';
+import { refreshStatistics } from '../store/statistics.ts';
 
 /** Types written before the types that refer to them. */
 const LOAD_ORDER = ['Organization', 'Location', 'Practitioner', 'PractitionerRole', 'Patient', 'RelatedPerson', 'Group', 'Consent', 'Immunization', 'ImmunizationEvaluation', 'ImmunizationRecommendation', 'Provenance', 'AuditEvent'];
@@ -14,7 +15,8 @@ export interface ImportReport {
 /**
  * Imports FHIR NDJSON (https://hl7.org/fhir/uv/bulkdata/ — one resource per line) through the normal interactions:
  * each resource keeps its id (PUT), is validated and indexed like any write, and batches of resources go in one
- * transaction. A batch that fails is retried one resource at a time so one bad line never loses the rest.
+ * transaction. A batch that fails is retried one resource at a time so one bad line never loses the rest. The
+ * planner's statistics are refreshed at the end, so the imported data is searched with plans that fit it.
  * @param core - the registry core.
  * @param lines - NDJSON lines of any types.
  * @param options - batch size and progress callback.
@@ -52,5 +54,6 @@ export async function importNdjson(core: Core, lines: string[], options: { batch
     }
     options.onProgress?.(Math.min(i + batchSize, resources.length));
   }
+  if (report.loaded) await refreshStatistics(core.db);
   return report;
 }
