@@ -33,7 +33,7 @@ export async function createCore(config: Config, options: { db?: Db; validator?:
   await migrate(db);
   const services = buildServices({ fhirBaseUrl: `${config.baseUrl}/fhir`, ...(options.validator ? { validator: options.validator } : {}) });
   const repo = new Repository(db, { searchParameters: services.searchParameters, baseUrl: services.fhirBaseUrl });
-  services.audit = new AuditSink(repo, { onError: (err) => console.error('audit write failed; will retry', err instanceof Error ? err.message : err) });
+  services.audit = new AuditSink(db, { onError: (err) => console.error('audit write failed; will retry', err instanceof Error ? err.message : err) });
   const system = { name: 'system' };
   const forecastWorker = services.forecast
     ? new ForecastWorker(repo, services.forecast, { onError: (err) => console.error('forecast refresh failed; will retry', err instanceof Error ? err.message : err) })

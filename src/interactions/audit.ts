@@ -1,6 +1,6 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError } from '../fhir/outcomes.ts';
-import { buildAuditEvent, type AuditFacts } from '../registry/audit-event.ts';
+import { auditRecordOf, type AuditFacts } from '../registry/audit-event.ts';
 import type { FhirContext, FhirRequest, FhirResponse, Services } from './types.ts';
 
 /**
@@ -63,7 +63,7 @@ export async function withAudit(req: FhirRequest, ctx: FhirContext, run: () => P
   };
   const emit = (f: AuditFacts): void => {
     if (ctx.auditPending) ctx.auditPending.push(f);
-    else sink.record(buildAuditEvent(f));
+    else sink.record(auditRecordOf(f));
   };
   try {
     const res = await run();
@@ -89,5 +89,5 @@ export function recordUnitAudit(services: Services, facts: AuditFacts[], status:
   const first = facts[0];
   if (!first || !services.audit) return;
   const interactions = [...new Set(facts.map((f) => f.interaction))].join(',');
-  services.audit.record(buildAuditEvent({ ...first, interaction: 'transaction', method: 'POST', query: `${label}: ${interactions}`, status, resources: facts.flatMap((f) => f.resources) }));
+  services.audit.record(auditRecordOf({ ...first, interaction: 'transaction', method: 'POST', query: `${label}: ${interactions}`, status, resources: facts.flatMap((f) => f.resources) }));
 }

@@ -77,12 +77,14 @@ export async function searchInteraction(
     requireType(ctx, type, 'search-type');
     types = [type];
   } else {
-    types = services.resourceTypes.types().filter((t) => services.resourceTypes.allows(t, 'search-type'));
+    // The audit trail is searched on its own (GET [base]/AuditEvent), never mixed into a system-wide search.
+    types = services.resourceTypes.types().filter((t) => t !== 'AuditEvent' && services.resourceTypes.allows(t, 'search-type'));
   }
   const request = parseSearchRequest(services.searchParameters, types, req.query, { strict: isStrict(req) });
   for (const t of request.resourceTypes) {
     if (!services.resourceTypes.has(t)) throw badRequest(`_type names an unsupported resource type "${t}"`, '_type');
   }
+  if (request.revinclude.some((r) => r.sourceType === 'AuditEvent')) throw badRequest('AuditEvents cannot be reverse-included; search AuditEvent?entity=… instead', '_revinclude');
   let path = type ?? '';
   if (compartment) {
     if (compartment.type !== 'Patient') throw notFound(`Compartment ${compartment.type} is not supported`);

@@ -1,5 +1,6 @@
-import type { AuditEvent } from '@medplum/fhirtypes';
-import type { Repository } from '../store/repository.ts';
+import { insertAuditEntries, type AuditEntry } from '../store/audit-trail.ts';
+import type { Db } from '../store/db.ts';
+import type { AuditRecord } from './audit-event.ts';
 
 /** Options of the audit writer. */
 export interface AuditSinkOptions {
@@ -12,33 +13,33 @@ export interface AuditSinkOptions {
 }
 
 /**
- * Writes AuditEvents to the store in batches, one multi-row transaction per batch, so auditing every read costs
- * a fraction of a statement per request. Events wait at most `flushMs` (200 ms); `close()` writes what is left.
+ * Writes audit records to the audit trail in batches, one multi-row statement per batch, so auditing every read
+ * costs a fraction of a statement per request. Events wait at most `flushMs` (200 ms); `close()` writes what is left.
  * Failed writes are retried at the next flush rather than dropped.
  */
 export class AuditSink {
-  private pending: AuditEvent[] = [];
+  private pending: AuditEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
 
   /**
-   * @param repo - the repository to write with (outside any request's transaction).
+   * @param db - the database to write to (outside any request's transaction).
    * @param options - batching options.
    */
   constructor(
-    private readonly repo: Repository,
+    private readonly db: Db,
     private readonly options: AuditSinkOptions = {},
   ) {}
 
-  /** @param event - an event to record. */
-  record(event: AuditEvent): void {
+  /** @param record - an event to record. */
+  record(record: AuditRecord): void {
     if (this.closed) {
       // A request that outlived shutdown (its client went away): its writes failed with the closed database too.
       this.options.onError?.(new Error('audit event recorded after shutdown; not stored'));
       return;
     }
-    this.pending.push(event);
+    this.pending.push({ record });
     if (this.pending.length >= (this.options.batchSize ?? 200)) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 200);
   }
@@ -51,9 +52,7 @@ export class AuditSink {
     this.writing = this.writing.then(async () => {
       if (!batch.length) return;
       try {
-        await this.repo.transaction(async (tx) => {
-          for (const e of batch) await tx.createResource(e);
-        });
+        await insertAuditEntries(this.db, batch);
       } catch (err) {
         this.pending.unshift(...batch);
         this.options.onError?.(err);

@@ -1,6 +1,6 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { newResourceId } from '../fhir/resource-id.ts';
-import { conflict, forbidden, gone, notFound, preconditionFailed } from '../fhir/outcomes.ts';
+import { badRequest, conflict, forbidden, gone, notFound, preconditionFailed } from '../fhir/outcomes.ts';
 import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
 import type { AccessRestriction, SearchRequest } from '../fhir/search/search-request.ts';
 import { accessConditionForType, type AccessPerm } from './search/access.ts';
@@ -12,6 +12,7 @@ import { explainSearch, runSearch, type SearchResult } from './search/run-search
 import { WriteBuffer, pendingVersion } from './write-buffer.ts';
 import { stampVersion } from './stamp.ts';
 import { emptyIndexRows } from './search/index-rows.ts';
+import { AUDIT_EVENT, readAuditEvent, searchAuditTrail } from './audit-trail.ts';
 
 /** What the store needs to know about the server. */
 export interface StoreContext {
@@ -267,6 +268,10 @@ export class Repository {
    * @returns the JSON text with its version and time; throws 404 when unknown and 410 when deleted.
    */
   async readResourceText(type: string, id: string): Promise<{ text: string; versionId: string; lastUpdated: string }> {
+    if (type === AUDIT_EVENT) {
+      const event = await this.readAuditEvent(id);
+      return { text: JSON.stringify(event), versionId: '1', lastUpdated: event.meta?.lastUpdated as string };
+    }
     await this.flush();
     const rows = await this.db.query<{ content: string | null; deleted: boolean; version_id: number; last_updated: string }>(
       'SELECT content::text AS content, deleted, version_id, last_updated FROM resource WHERE resource_type = $1 AND id = $2',
@@ -297,6 +302,11 @@ export class Repository {
    * @returns the resource; 404 when the version does not exist, 410 when it is a deletion.
    */
   async readVersion<T extends Resource = Resource>(type: string, id: string, versionId: number): Promise<T> {
+    if (type === AUDIT_EVENT) {
+      const event = await this.readAuditEvent(id);
+      if (versionId !== 1) throw notFound(`${type}/${id}/_history/${versionId} not found`);
+      return event as Resource as T;
+    }
     await this.flush();
     await this.assertAccess(type, id, 'r');
     const rows = await this.db.query<{ content: string | null; deleted: boolean }>(
@@ -308,6 +318,14 @@ export class Repository {
     if (!row) throw notFound(`${type}/${id}/_history/${versionId} not found`);
     if (row.deleted || row.content === null) throw gone(`${type}/${id}/_history/${versionId} is a deletion`);
     return JSON.parse(row.content) as T;
+  }
+
+  /** An event of the audit trail, which lives apart from the resource tables (store/audit-trail.ts). */
+  private async readAuditEvent(id: string): Promise<Resource> {
+    const event = await readAuditEvent(this.db, id);
+    if (!event) throw notFound(`${AUDIT_EVENT}/${id} not found`);
+    await this.assertAccess(AUDIT_EVENT, id, 'r');
+    return event;
   }
 
   /**
@@ -354,6 +372,11 @@ export class Repository {
    */
   async search(request: SearchRequest): Promise<SearchResult> {
     await this.flush();
+    if (request.resourceTypes.includes(AUDIT_EVENT)) {
+      if (request.resourceTypes.length > 1) throw badRequest(`${AUDIT_EVENT} is searched on its own (GET [base]/${AUDIT_EVENT})`, '_type');
+      if (this.access && this.access.rule(AUDIT_EVENT, 's') !== 'all') throw forbidden(`You may not search ${AUDIT_EVENT}`);
+      return searchAuditTrail(this.db, request, this.ctx.baseUrl);
+    }
     return runSearch(this.db, this.ctx, request, this.access);
   }
 

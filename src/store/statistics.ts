@@ -10,6 +10,6 @@ import { INDEX_COLUMNS } from './search/index-rows.ts';
  * @param db - the database.
  */
 export async function refreshStatistics(db: Db): Promise<void> {
-  const tables = ['resource', ...Object.values(INDEX_COLUMNS).map((c) => c.table)];
+  const tables = ['resource', 'audit_event', ...Object.values(INDEX_COLUMNS).map((c) => c.table)];
   await db.exec(`ANALYZE ${tables.join(', ')}`);
 }

@@ -8,7 +8,7 @@ import { readMessage } from '../../src/hl7v2/message.ts';
 import { loadCodeTables } from '../../src/hl7v2/load-code-tables.ts';
 import { mapVxu } from '../../src/hl7v2/vxu-to-fhir.ts';
 import { buildServices } from '../../src/interactions/services.ts';
-import { buildAuditEvent } from '../../src/registry/audit-event.ts';
+import { auditEventOf, auditRecordOf } from '../../src/registry/audit-event.ts';
 import { generateDemoBundle } from '../../src/registry/demo/index.ts';
 import { extractIndexRows } from '../../src/store/search/indexer.ts';
 import { sharedDataDir } from '../helpers/shared-data.ts';
@@ -33,7 +33,7 @@ before(async () => {
     corpus.push({ ...m.patient, id: 'p1' }, ...m.relatedPersons, ...m.immunizations.map((i) => i.resource), ...m.patientObservations);
   }
   for (const interaction of ['read', 'search-type', 'create', 'transaction']) {
-    corpus.push(buildAuditEvent({ interaction, method: 'GET', query: 'Patient/x', status: 200, actor: { name: 'u', clientId: 'c', role: 'clinic-staff', address: '10.0.0.1', reference: 'Practitioner/pr1' }, resources: [{ resourceType: 'Patient', id: 'x' }, { resourceType: 'Immunization', id: 'i', patient: { reference: 'Patient/x' } } as Resource], recorded: '2026-11-30T12:00:00Z' }));
+    corpus.push(auditEventOf(auditRecordOf({ interaction, method: 'GET', query: 'Patient/x', status: 200, actor: { name: 'u', clientId: 'c', role: 'clinic-staff', address: '10.0.0.1', reference: 'Practitioner/pr1' }, resources: [{ resourceType: 'Patient', id: 'x' }, { resourceType: 'Immunization', id: 'i', patient: { reference: 'Patient/x' } } as Resource], recorded: '2026-11-30T12:00:00Z' })));
   }
 });
 

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.ts';
 import { createCore } from '../../src/core.ts';
 import { InFlight } from '../../src/store/in-flight.ts';
-import { buildAuditEvent } from '../../src/registry/audit-event.ts';
+import { auditRecordOf } from '../../src/registry/audit-event.ts';
 import { parseSearchRequest } from '../../src/fhir/search/parse-search-request.ts';
 import { freshPostgresDatabase } from '../helpers/fresh-database.ts';
 
@@ -47,7 +47,7 @@ describe('shutdown waits for units of work in flight', () => {
         return (p as { id?: string }).id as string;
       }).then((id) => {
         // As withAudit does once an interaction returns.
-        core.services.audit?.record(buildAuditEvent({ interaction: 'create', method: 'POST', query: 'Patient', status: 201, actor: { name: 'late-client' }, resources: [{ resourceType: 'Patient', id }], recorded: new Date().toISOString() }));
+        core.services.audit?.record(auditRecordOf({ interaction: 'create', method: 'POST', query: 'Patient', status: 201, actor: { name: 'late-client' }, resources: [{ resourceType: 'Patient', id }], recorded: new Date().toISOString() }));
         return id;
       });
       await written;

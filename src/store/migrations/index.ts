@@ -5,6 +5,7 @@ import * as m004 from './004-auth.ts';
 import * as m005 from './005-hl7-messages.ts';
 import * as m006 from './006-covering-lookups.ts';
 import * as m007 from './007-search-statistics.ts';
+import * as m008 from './008-audit-trail.ts';
 
 /** A forward-only schema migration; `version` orders them and is recorded once applied. */
 export interface Migration {
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'hl7-messages', sql: m005.sql },
   { version: 6, name: 'covering-lookups', sql: m006.sql },
   { version: 7, name: 'search-statistics', sql: m007.sql },
+  { version: 8, name: 'audit-trail', sql: m008.sql },
 ];
