@@ -37,6 +37,7 @@ export async function insertAuditEntries(db: Db, entries: readonly AuditEntry[])
        ARRAY(SELECT jsonb_array_elements_text(e->12)), (e->>13)::int, NULLIF(e->14, 'null'::jsonb)
      FROM jsonb_array_elements($1::jsonb) AS x(e)`,
     [`[${rows.join(',')}]`],
+    { prepareAs: 'audit-insert' },
   );
 }
 

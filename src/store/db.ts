@@ -4,13 +4,24 @@ export type Row = Record<string, unknown>;
 /** A query parameter value as both drivers accept it. */
 export type SqlValue = string | number | boolean | null | Date | string[] | number[] | (string | null)[] | (number | null)[];
 
+/** Options of one statement. */
+export interface QueryOptions {
+  /**
+   * Makes the statement a prepared statement of this name on each server connection, parsed and planned once
+   * instead of on every call (https://www.postgresql.org/docs/current/sql-prepare.html): for fixed statements on
+   * hot paths whose generic plan suits every parameter value, such as reads by primary key. PGlite, which runs in
+   * the process, ignores it.
+   */
+  prepareAs?: string;
+}
+
 /**
  * The database port: the only way the store talks to PostgreSQL. Two drivers implement it, `pg` for a server
  * database and PGlite for the embedded one; both speak the same SQL dialect.
  */
 export interface Db {
   /** Runs one parameterised statement (`$1`, `$2`…). */
-  query<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  query<T = Row>(sql: string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /** Runs `fn` inside one database transaction: committed when it resolves, rolled back when it throws. */

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { InFlight } from './in-flight.ts';
-import type { Db, Row, SqlValue } from './db.ts';
+import type { Db, QueryOptions, Row, SqlValue } from './db.ts';
 import { debugSql } from './db.ts';
 import { copyFromText } from './pg-copy.ts';
 
@@ -9,13 +9,18 @@ pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v).toISOSt
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
+/** The driver's query config: named (prepared once per connection) when the caller asks for it. */
+function statement(sql: string, params: readonly SqlValue[], options: QueryOptions | undefined): pg.QueryConfig {
+  return { text: sql, values: params as unknown[], ...(options?.prepareAs ? { name: options.prepareAs } : {}) };
+}
+
 class PgClientDb implements Db {
   readonly driver = 'pg' as const;
   readonly inTransaction = true;
   constructor(private readonly client: pg.PoolClient) {}
-  async query<T = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+  async query<T = Row>(sql: string, params: readonly SqlValue[] = [], options?: QueryOptions): Promise<T[]> {
     debugSql(sql);
-    return (await this.client.query(sql, params as unknown[])).rows as T[];
+    return (await this.client.query(statement(sql, params, options))).rows as T[];
   }
   async exec(sql: string): Promise<void> {
     await this.client.query(sql);
@@ -62,9 +67,9 @@ export class PgDb implements Db {
     this.pool.on('error', () => undefined);
   }
 
-  async query<T = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+  async query<T = Row>(sql: string, params: readonly SqlValue[] = [], options?: QueryOptions): Promise<T[]> {
     debugSql(sql);
-    return (await this.pool.query(sql, params as unknown[])).rows as T[];
+    return (await this.pool.query(statement(sql, params, options))).rows as T[];
   }
 
   async exec(sql: string): Promise<void> {

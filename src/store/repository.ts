@@ -165,6 +165,7 @@ export class Repository {
     const rows = await this.db.query<CurrentRow>(
       'SELECT version_id, deleted FROM resource WHERE resource_type = $1 AND id = $2 FOR UPDATE',
       [type, id],
+      { prepareAs: 'lock-resource' },
     );
     return rows[0];
   }
@@ -276,6 +277,7 @@ export class Repository {
     const rows = await this.db.query<{ content: string | null; deleted: boolean; version_id: number; last_updated: string }>(
       'SELECT content::text AS content, deleted, version_id, last_updated FROM resource WHERE resource_type = $1 AND id = $2',
       [type, id],
+      { prepareAs: 'read-resource' },
     );
     const row = rows[0];
     if (!row) throw notFound(`${type}/${id} not found`);
