@@ -49,15 +49,16 @@ export async function withAudit(req: FhirRequest, ctx: FhirContext, run: () => P
   if (!interaction || !sink || (ctx.internalLookup && req.method === 'GET')) return run();
   const facts = (status: number, res?: FhirResponse): AuditFacts => {
     const resources = responseResources(req, res);
-    const written = res?.location ? /\/([A-Z][A-Za-z]+)\/([^/]+)\/_history/.exec(res.location) : null;
+    const written = !resources.length && res?.location ? /\/([A-Z][A-Za-z]+)\/([^/]+)\/_history/.exec(res.location) : null;
+    const second = req.path.indexOf('/', req.path.indexOf('/') + 1);
     return {
       interaction,
       method: req.method,
-      query: `${req.path}${req.query.length ? `?${new URLSearchParams(req.query).toString()}` : ''}`,
+      query: req.query.length ? `${req.path}?${new URLSearchParams(req.query).toString()}` : req.path,
       status,
       actor: ctx.actor ?? { name: 'anonymous' },
       resources: resources.length ? resources : written ? [{ resourceType: written[1], id: written[2] } as Resource] : [],
-      ...(req.path.split('/').length >= 2 ? { target: req.path.split('/').slice(0, 2).join('/') } : {}),
+      ...(req.path.includes('/') ? { target: second < 0 ? req.path : req.path.slice(0, second) } : {}),
       recorded: new Date().toISOString(),
     };
   };

@@ -89,26 +89,35 @@ export function patientsOf(r: Resource): string[] {
   return ref?.startsWith('Patient/') ? [ref] : [];
 }
 
-/** Flattens a Bundle's entries so the audit sees the resources inside searches and transactions. */
-function flatten(resources: Resource[]): Resource[] {
-  return resources.flatMap((r) => (r.resourceType === 'Bundle' ? ((r as Bundle).entry ?? []).map((e) => e.resource).filter((x): x is Resource => !!x) : [r]));
+/** The resources an interaction touched: those returned or written, and the entries of returned Bundles. */
+function touchedBy(resources: Resource[]): Resource[] {
+  const out: Resource[] = [];
+  const keep = (r: Resource | undefined): void => {
+    if (r && r.id && r.resourceType !== 'OperationOutcome') out.push(r);
+  };
+  for (const r of resources) {
+    if (r.resourceType === 'Bundle') for (const e of (r as Bundle).entry ?? []) keep(e.resource);
+    else keep(r);
+  }
+  return out;
 }
 
 /**
  * The audit record of one interaction (IHE BALP, https://profiles.ihe.net/ITI/BALP/): who, from where, what and
- * which patients, and the outcome. Patient identity appears only as references.
+ * which patients, and the outcome. Patient identity appears only as references. Runs on every request, so it
+ * builds the record directly.
  * @param facts - what happened.
  * @returns the record.
  */
 export function auditRecordOf(facts: AuditFacts): AuditRecord {
-  const touched = flatten(facts.resources).filter((r) => r.resourceType !== 'OperationOutcome' && r.id);
+  const touched = touchedBy(facts.resources);
   const patients = new Set<string>();
   for (const r of touched) for (const p of patientsOf(r)) if (patients.size < MAX_ENTITIES) patients.add(p);
   const entities = new Set(patients);
   for (const r of touched) if (entities.size < MAX_ENTITIES) entities.add(`${r.resourceType}/${r.id}`);
   if (!touched.length && facts.target) entities.add(facts.target);
   const { actor } = facts;
-  return {
+  const record: AuditRecord = {
     recorded: facts.recorded,
     type: 'rest',
     subtype: facts.interaction,
@@ -116,14 +125,15 @@ export function auditRecordOf(facts: AuditFacts): AuditRecord {
     outcome: facts.status < 400 ? '0' : facts.status < 500 ? '4' : '8',
     status: facts.status,
     agentName: actor.name,
-    ...(actor.reference ? { agentRef: actor.reference } : {}),
-    ...(actor.clientId ? { clientId: actor.clientId } : {}),
-    ...(actor.role ? { role: actor.role } : {}),
-    ...(actor.address ? { address: actor.address } : {}),
-    ...(facts.query ? { query: facts.query } : {}),
     entities: [...entities],
     patientCount: patients.size,
   };
+  if (actor.reference) record.agentRef = actor.reference;
+  if (actor.clientId) record.clientId = actor.clientId;
+  if (actor.role) record.role = actor.role;
+  if (actor.address) record.address = actor.address;
+  if (facts.query) record.query = facts.query;
+  return record;
 }
 
 /**

@@ -27,22 +27,19 @@ export interface AuditEntry {
  */
 export async function insertAuditEntries(db: Db, entries: readonly AuditEntry[]): Promise<void> {
   if (!entries.length) return;
-  const rows = entries.map(({ record: r, content }) =>
-    `[${JSON.stringify(r.recorded)},${JSON.stringify(r.type)},${JSON.stringify(r.subtype)},${JSON.stringify(r.action)},${JSON.stringify(r.outcome)},` +
-    `${r.status ?? 'null'},${str(r.agentName)},${str(r.agentRef)},${str(r.clientId)},${str(r.role)},${str(r.address)},${str(r.query)},` +
-    `${JSON.stringify(r.entities)},${r.patientCount},${content ?? 'null'}]`);
+  // One native JSON.stringify for the whole batch, unpacked in the database (as the write buffer does).
+  const rows = entries.map(({ record: r, content }) => [
+    r.recorded, r.type, r.subtype, r.action, r.outcome, r.status ?? null, r.agentName ?? null, r.agentRef ?? null, r.clientId ?? null,
+    r.role ?? null, r.address ?? null, r.query ?? null, r.entities, r.patientCount, content ?? null,
+  ]);
   await db.query(
     `INSERT INTO audit_event (recorded, type, subtype, action, outcome, status, agent_name, agent_ref, client_id, role, address, query, entities, patient_count, content)
      SELECT (e->>0)::timestamptz, e->>1, e->>2, e->>3, e->>4, (e->>5)::int, e->>6, e->>7, e->>8, e->>9, e->>10, e->>11,
-       ARRAY(SELECT jsonb_array_elements_text(e->12)), (e->>13)::int, NULLIF(e->14, 'null'::jsonb)
+       ARRAY(SELECT jsonb_array_elements_text(e->12)), (e->>13)::int, (e->>14)::jsonb
      FROM jsonb_array_elements($1::jsonb) AS x(e)`,
-    [`[${rows.join(',')}]`],
+    [JSON.stringify(rows)],
     { prepareAs: 'audit-insert' },
   );
-}
-
-function str(value: string | undefined): string {
-  return value === undefined ? 'null' : JSON.stringify(value);
 }
 
 const COLUMNS = `seq::text AS id, to_char(recorded AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded, type, subtype,

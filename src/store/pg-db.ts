@@ -2,10 +2,11 @@ import pg from 'pg';
 import { InFlight } from './in-flight.ts';
 import type { Db, QueryOptions, Row, SqlValue } from './db.ts';
 import { debugSql } from './db.ts';
+import { isoTimestamp } from './timestamps.ts';
 import { copyFromText } from './pg-copy.ts';
 
 // Keep timestamps as ISO strings and bigint counts as numbers; the store never needs Date or BigInt objects.
-pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v).toISOString());
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, isoTimestamp);
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 

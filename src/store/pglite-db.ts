@@ -3,9 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { InFlight } from './in-flight.ts';
 import type { Db, Row, SqlValue } from './db.ts';
 import { debugSql } from './db.ts';
+import { isoTimestamp } from './timestamps.ts';
 
 const parsers = {
-  [types.TIMESTAMPTZ]: (v: string) => new Date(v).toISOString(),
+  [types.TIMESTAMPTZ]: isoTimestamp,
   [types.INT8]: (v: string) => Number(v),
   [types.NUMERIC]: (v: string) => Number(v),
 };
