@@ -29,18 +29,23 @@ export function toFhirRequest(request: FastifyRequest): FhirRequest {
     query.push(...form);
     body = undefined;
   }
-  const h = (n: string): Record<string, string> => {
-    const v = header(request, n);
-    return v !== undefined ? { [n.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())]: v } : {};
-  };
-  return {
-    method: request.method as FhirMethod,
-    path,
-    query,
-    headers: { ...h('if-match'), ...h('if-none-exist'), ...h('if-none-match'), ...h('if-modified-since'), ...h('prefer'), ...h('content-type') },
-    body,
-  };
+  const headers: FhirRequest['headers'] = {};
+  for (const [name, key] of FHIR_HEADERS) {
+    const v = header(request, name);
+    if (v !== undefined) headers[key] = v;
+  }
+  return { method: request.method as FhirMethod, path, query, headers, body };
 }
+
+/** The HTTP headers the FHIR interactions read, and their names in FhirRequest.headers. */
+const FHIR_HEADERS = [
+  ['if-match', 'ifMatch'],
+  ['if-none-exist', 'ifNoneExist'],
+  ['if-none-match', 'ifNoneMatch'],
+  ['if-modified-since', 'ifModifiedSince'],
+  ['prefer', 'prefer'],
+  ['content-type', 'contentType'],
+] as const;
 
 /** Options of the FHIR routes. */
 export interface FhirRoutesOptions {

@@ -41,9 +41,12 @@ export interface Db {
   close(): Promise<void>;
 }
 
+/** Read once: the environment is fixed for the life of the process, and a lookup per statement showed in profiles. */
+const SQL_DEBUG = process.env.SQL_DEBUG === '1';
+
 /** Logs SQL when `SQL_DEBUG=1`, without parameter values (they may hold patient data). */
 export function debugSql(sql: string): void {
-  if (process.env.SQL_DEBUG === '1') {
+  if (SQL_DEBUG) {
     console.error(`[sql] ${sql.replace(/\s+/g, ' ').trim()}`);
   }
 }
