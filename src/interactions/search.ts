@@ -3,6 +3,7 @@ import { badRequest, notFound } from '../fhir/outcomes.ts';
 import { parseSearchRequest } from '../fhir/search/parse-search-request.ts';
 import type { SearchRequest } from '../fhir/search/search-request.ts';
 import { applyElements, applySummary } from '../fhir/summary.ts';
+import { AUDIT_EVENT } from '../store/audit-trail.ts';
 import type { SearchResult } from '../store/search/run-search.ts';
 import { isStrict, requireType } from './common.ts';
 import type { FhirContext, FhirRequest, FhirResponse } from './types.ts';
@@ -78,13 +79,13 @@ export async function searchInteraction(
     types = [type];
   } else {
     // The audit trail is searched on its own (GET [base]/AuditEvent), never mixed into a system-wide search.
-    types = services.resourceTypes.types().filter((t) => t !== 'AuditEvent' && services.resourceTypes.allows(t, 'search-type'));
+    types = services.resourceTypes.types().filter((t) => t !== AUDIT_EVENT && services.resourceTypes.allows(t, 'search-type'));
   }
   const request = parseSearchRequest(services.searchParameters, types, req.query, { strict: isStrict(req) });
   for (const t of request.resourceTypes) {
     if (!services.resourceTypes.has(t)) throw badRequest(`_type names an unsupported resource type "${t}"`, '_type');
   }
-  if (request.revinclude.some((r) => r.sourceType === 'AuditEvent')) throw badRequest('AuditEvents cannot be reverse-included; search AuditEvent?entity=… instead', '_revinclude');
+  if (request.revinclude.some((r) => r.sourceType === AUDIT_EVENT)) throw badRequest('AuditEvents cannot be reverse-included; search AuditEvent?entity=… instead', '_revinclude');
   let path = type ?? '';
   if (compartment) {
     if (compartment.type !== 'Patient') throw notFound(`Compartment ${compartment.type} is not supported`);

@@ -82,7 +82,7 @@ export const AUDIT_SYSTEMS = {
  * @param r - a resource.
  * @returns Patient references.
  */
-export function patientsOf(r: Resource): string[] {
+function patientsOf(r: Resource): string[] {
   if (r.resourceType === 'Patient') return r.id ? [`Patient/${r.id}`] : [];
   const ref = (r as { patient?: { reference?: string }; subject?: { reference?: string } }).patient?.reference ??
     (r as { subject?: { reference?: string } }).subject?.reference;
