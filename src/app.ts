@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import { registerBodyParsers } from './http/content-negotiation.ts';
+import { AccessLog } from './http/access-log.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { fhirRoutes } from './http/fhir-routes.ts';
 import { DEVELOPER_CLAIMS, type TokenVerifier } from './http/authenticate.ts';
@@ -46,6 +47,8 @@ export interface BuildOptions {
    * `POST /hl7/v2` for backend `ehr-system` tokens, and the message tools for `state-admin` tokens.
    */
   hl7?: Partial<Pick<Hl7Deps, 'processor' | 'authenticate' | 'requireAdmin'>>;
+  /** Where log lines go (tests read them); standard output by default. */
+  logStream?: { write(line: string): void };
 }
 
 /**
@@ -61,12 +64,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
+    logController: new AccessLog(),
     logger: {
       level: config.logLevel,
       // Log the path only: query strings can carry names, birth dates and identifiers (DESIGN.md convention 10).
       serializers: {
         req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
       },
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
   });
   registerBodyParsers(app);
