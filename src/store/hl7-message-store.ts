@@ -113,6 +113,7 @@ export class Hl7MessageStore {
       `INSERT INTO hl7_message (id, received_at, transport, sender_facility_id, remote_address, message_type, profile, control_id, raw)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       v,
+      { prepareAs: 'hl7-received' },
     );
     return id;
   }
@@ -126,6 +127,7 @@ export class Hl7MessageStore {
     await this.db.query(
       `UPDATE hl7_message SET processed_at = now(), status = $2, reply = $3, ack_code = $4, error_codes = $5, touched = $6 WHERE id = $1`,
       [id, o.status, o.reply, o.ackCode ?? null, o.errorCodes, o.touched],
+      { prepareAs: 'hl7-reply' },
     );
   }
 

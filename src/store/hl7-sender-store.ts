@@ -77,7 +77,7 @@ export class Hl7SenderStore {
    * @returns the sender registered with that facility id.
    */
   async byFacility(facilityId: string): Promise<Hl7SenderRow | undefined> {
-    const rows = await this.db.query<SenderDbRow>('SELECT * FROM hl7_sender WHERE facility_id = $1', [facilityId]);
+    const rows = await this.db.query<SenderDbRow>('SELECT * FROM hl7_sender WHERE facility_id = $1', [facilityId], { prepareAs: 'sender-by-facility' });
     return rows[0] ? toSender(rows[0]) : undefined;
   }
 
@@ -90,7 +90,7 @@ export class Hl7SenderStore {
    * @returns the sender, or undefined when the credentials or the facility do not match.
    */
   async authenticate(username: string, password: string, facilityId?: string): Promise<Hl7SenderRow | undefined> {
-    const rows = await this.db.query<SenderDbRow>('SELECT * FROM hl7_sender WHERE username = $1', [username]);
+    const rows = await this.db.query<SenderDbRow>('SELECT * FROM hl7_sender WHERE username = $1', [username], { prepareAs: 'sender-by-username' });
     const row = rows[0];
     this.dummyHash ??= hashPassword('not-a-real-password');
     const ok = row ? await this.checkPassword(username, password, row.password_hash) : await verifyPassword(password, await this.dummyHash);

@@ -345,7 +345,7 @@ export class Repository {
    */
   async lockKey(key: string): Promise<void> {
     if (!this.db.inTransaction) throw conflict('lockKey needs a transaction');
-    await this.db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+    await this.db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key], { prepareAs: 'advisory-lock' });
   }
 
   /**
@@ -357,6 +357,7 @@ export class Repository {
     await this.db.query(
       'INSERT INTO forecast_queue (patient_id) SELECT DISTINCT unnest($1::text[]) ON CONFLICT (patient_id) DO NOTHING',
       [patientIds],
+      { prepareAs: 'queue-forecasts' },
     );
   }
 

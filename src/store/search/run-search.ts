@@ -99,6 +99,7 @@ export async function findNarrowOnly(db: Db, request: SearchRequest): Promise<Se
     const rows = await db.query<{ wide: boolean }>(
       'SELECT EXISTS (SELECT 1 FROM sp_date WHERE resource_type = $1 AND code = $2 AND NOT narrow) AS wide',
       [type, code],
+      { prepareAs: 'any-wide-date' },
     );
     if (!rows[0]?.wide) out.add(`${type}.${code}`);
   }
