@@ -20,7 +20,7 @@ export interface AuditEntry {
 
 /**
  * Appends entries to the audit trail in one statement. The trail is a narrow append-only table (one row per event,
- * four indexes) rather than resources with search-index rows: every read of patient data writes an event, and a
+ * five indexes) rather than resources with search-index rows: every read of patient data writes an event, and a
  * row here costs a fraction of what the generic store's resource, history and index rows cost.
  * @param db - the database.
  * @param entries - the entries, in the order they happened.

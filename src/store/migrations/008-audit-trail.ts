@@ -2,8 +2,9 @@
  * The audit trail: one narrow append-only row per AuditEvent (https://hl7.org/fhir/R4/auditevent.html) instead of a
  * resource with history and search-index rows. Every read of patient data records an event, and in the generic
  * store each cost a resource row, about nine index rows and their index entries: half the CPU of a read. Here an
- * event is one row with four indexes: the id (`seq`, also the order of recording), `recorded` for date searches,
- * the entities (GIN, for "who saw this patient or record") and the requesting agent.
+ * event is one row with five indexes: the id (`seq`, also the order of recording), `recorded` for date searches,
+ * the entities (GIN, for "who saw this patient or record"), the requesting agent, and the OAuth client with the
+ * time (`altid`: "what did this application read, and when").
  * The registry's own events are rebuilt from the columns; an event imported from elsewhere keeps its JSON in
  * `content`. AuditEvents stored as resources by earlier versions move here with their JSON (and new ids).
  */
@@ -29,6 +30,7 @@ CREATE TABLE audit_event (
 CREATE INDEX audit_event_recorded_idx ON audit_event (recorded);
 CREATE INDEX audit_event_entities_idx ON audit_event USING gin (entities);
 CREATE INDEX audit_event_agent_idx ON audit_event (agent_ref) WHERE agent_ref IS NOT NULL;
+CREATE INDEX audit_event_client_idx ON audit_event (client_id, recorded) WHERE client_id IS NOT NULL;
 
 INSERT INTO audit_event (recorded, type, subtype, action, outcome, agent_name, agent_ref, client_id, role, address, entities, patient_count, content)
 SELECT (c->>'recorded')::timestamptz, coalesce(c->'type'->>'code', 'rest'), coalesce(c->'subtype'->0->>'code', ''),
