@@ -104,7 +104,7 @@ export function val(seg: Hl7Segment | undefined, field: number, component = 1, s
 }
 
 /**
- * Whether a field has any value.
+ * Whether a field holds a value.
  * @param seg - the segment.
  * @param field - 1-based field.
  * @returns true when not empty.

@@ -2,6 +2,7 @@ import type { AuditFacts } from '../registry/audit-event.ts';
 import { recordUnitAudit } from './audit.ts';
 import { checkRecordRulesMany } from '../registry/record-rules.ts';
 import type { FhirContext } from './types.ts';
+import { queueForecasts } from '../store/forecast-queue.ts';
 
 /** A context whose writes defer their cross-record checks, and the call that makes them. */
 export interface DeferredUnit {
@@ -46,7 +47,7 @@ export function deferChecks(ctx: FhirContext): DeferredUnit {
     async finish() {
       await checkRecordRulesMany(deferredRules.splice(0), ctx.repo);
       await ctx.repo.assertAccessMany(deferredAccess.splice(0));
-      if (ctx.services.forecast && pendingForecasts.size) await ctx.repo.queueForecasts([...pendingForecasts]);
+      if (ctx.services.forecast && pendingForecasts.size) await queueForecasts(ctx.repo.db, [...pendingForecasts]);
     },
   };
 }

@@ -17,8 +17,9 @@ export interface ImportReport {
 /**
  * Imports FHIR NDJSON (https://hl7.org/fhir/uv/bulkdata/ — one resource per line) through the normal interactions:
  * each resource keeps its id (PUT), is validated and indexed like any write, and batches of resources go in one
- * transaction (AuditEvents go to the audit trail instead, see importAuditEvents). A batch that fails is retried one resource at a time so one bad line never loses the rest. The
- * planner's statistics are refreshed at the end, so the imported data is searched with plans that fit it.
+ * transaction (AuditEvents go to the audit trail instead, see importAuditEvents). A batch that fails is retried one
+ * resource at a time so one bad line never loses the rest. The planner's statistics are refreshed at the end, so
+ * the imported data is searched with plans that fit it.
  * @param core - the registry core.
  * @param lines - NDJSON lines of any types.
  * @param options - batch size and progress callback.

@@ -150,7 +150,7 @@ function filterCondition(f: SearchFilter, p: SqlParams, baseUrl: string): string
     throw badRequest(`${f.code}${f.modifier ? `:${f.modifier}` : ''} is not supported on AuditEvent`, f.code);
   };
   if (f.chain || f.has) unsupported();
-  const any = (parts: string[]): string => (parts.length === 1 ? (parts[0] as string) : `(${parts.join(' OR ')})`);
+  const anyOf = (parts: string[]): string => (parts.length === 1 ? (parts[0] as string) : `(${parts.join(' OR ')})`);
   switch (f.code) {
     case '_id':
       if (f.modifier) unsupported();
@@ -158,21 +158,21 @@ function filterCondition(f: SearchFilter, p: SqlParams, baseUrl: string): string
     case 'date':
     case '_lastUpdated':
       if (f.modifier) unsupported();
-      return any(f.values.map((v) => instantCondition('recorded', v, p, f.code)));
+      return anyOf(f.values.map((v) => instantCondition('recorded', v, p, f.code)));
     case 'patient':
     case 'entity':
     case 'agent': {
       if (f.modifier && !/^[A-Z]/.test(f.modifier)) unsupported();
       const refs = f.values.map((v) => referenceOf(f, v, baseUrl, f.code === 'patient' ? 'Patient' : undefined));
       if (f.code === 'agent') return `agent_ref = ANY(${p.add(refs)}::text[])`;
-      const inEntities = any(refs.map((r) => `entities @> ARRAY[${p.add(r)}::text]`));
+      const inEntities = anyOf(refs.map((r) => `entities @> ARRAY[${p.add(r)}::text]`));
       return f.code === 'patient' ? `(${inEntities} OR agent_ref = ANY(${p.add(refs)}::text[]))` : inEntities;
     }
     case 'address': {
       if (f.modifier === 'exact') return `address = ANY(${p.add(f.values)}::text[])`;
       if (f.modifier && f.modifier !== 'contains') unsupported();
       const wrap = (v: string): string => (f.modifier === 'contains' ? `%${escapeLike(v)}%` : `${escapeLike(v)}%`);
-      return any(f.values.map((v) => `address ILIKE ${p.add(wrap(v))}`));
+      return anyOf(f.values.map((v) => `address ILIKE ${p.add(wrap(v))}`));
     }
     default: {
       const token = TOKEN_COLUMNS[f.code];
@@ -185,7 +185,7 @@ function filterCondition(f: SearchFilter, p: SqlParams, baseUrl: string): string
         if (system !== undefined && system !== (token.system ?? '')) return 'false';
         return code ? `${token.column} = ${p.add(code)}` : `${token.column} IS NOT NULL`;
       });
-      return f.modifier === 'not' ? `NOT coalesce(${any(parts)}, false)` : any(parts);
+      return f.modifier === 'not' ? `NOT coalesce(${anyOf(parts)}, false)` : anyOf(parts);
     }
   }
 }

@@ -32,7 +32,7 @@ export class Hl7SenderStore {
 
   /**
    * Recently verified credentials (keyed by an HMAC under a per-process key, never the password), so a sender posting
-   * thousands of SOAP messages does not pay a memory-hard hash on each. Only a speed-up: any node can verify alone.
+   * thousands of SOAP messages does not pay a memory-hard hash on each. Only a speed-up: each node can verify alone.
    */
   private readonly verified = new Map<string, number>();
   private readonly cacheKey = randomBytes(32);

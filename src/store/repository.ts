@@ -349,34 +349,6 @@ export class Repository {
   }
 
   /**
-   * Queues patients for forecast recomputation (in this unit of work's transaction).
-   * @param patientIds - the patients.
-   */
-  async queueForecasts(patientIds: string[]): Promise<void> {
-    if (!patientIds.length) return;
-    await this.db.query(
-      'INSERT INTO forecast_queue (patient_id) SELECT DISTINCT unnest($1::text[]) ON CONFLICT (patient_id) DO NOTHING',
-      [patientIds],
-      { prepareAs: 'queue-forecasts' },
-    );
-  }
-
-  /**
-   * Takes up to `limit` queued patients, oldest first, skipping those another worker holds. Call inside a
-   * transaction: if the work then fails, the rollback puts them back.
-   * @param limit - batch size.
-   * @returns the patient ids.
-   */
-  async claimForecasts(limit: number): Promise<string[]> {
-    const rows = await this.db.query<{ patient_id: string }>(
-      `DELETE FROM forecast_queue WHERE patient_id IN (
-         SELECT patient_id FROM forecast_queue ORDER BY queued_at LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING patient_id`,
-      [limit],
-    );
-    return rows.map((r) => r.patient_id);
-  }
-
-  /**
    * Runs a search (https://hl7.org/fhir/R4/search.html).
    * @param request - the parsed search.
    * @returns matches, includes and total.

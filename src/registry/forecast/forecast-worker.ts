@@ -1,5 +1,6 @@
 import type { Repository } from '../../store/repository.ts';
 import type { ForecastService } from './forecast-service.ts';
+import { claimForecasts } from '../../store/forecast-queue.ts';
 
 /**
  * Keeps stored ImmunizationRecommendations current in the background: claims queued patients in batches (each
@@ -47,7 +48,7 @@ export class ForecastWorker {
       let total = 0;
       for (;;) {
         const n = await this.repo.transaction(async (tx) => {
-          const ids = await tx.claimForecasts(this.options.batchSize ?? 100);
+          const ids = await claimForecasts(tx.db, this.options.batchSize ?? 100);
           if (ids.length) await this.service.refresh(tx, ids);
           return ids.length;
         });
