@@ -2,6 +2,7 @@ import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { CodeSystem, OperationOutcomeIssue, Resource, ValueSet } from '@medplum/fhirtypes';
 import { listR4Resources } from './definitions.ts';
 import { findEmptyValues } from './empty-values.ts';
+import { passesStructurePrecheck } from './structure-precheck.ts';
 import { RequiredBindingChecker } from './terminology/required-bindings.ts';
 import { ValueSetExpander } from './terminology/value-set-expander.ts';
 
@@ -21,8 +22,8 @@ export interface ProfileCheck {
 
 /**
  * Validates resources against FHIR R4 (https://hl7.org/fhir/R4/validation.html): structure, cardinality, datatypes
- * and FHIRPath invariants through `@medplum/core`, required bindings through {@link RequiredBindingChecker}, then
- * the registry's profiles. Loading expands nothing up front; value sets are expanded on first use and cached.
+ * and FHIRPath invariants through `@medplum/core` (a resource {@link passesStructurePrecheck} vouches for skips its
+ * slower full walk), required bindings through {@link RequiredBindingChecker}, then the registry's profiles. Loading expands nothing up front; value sets are expanded on first use and cached.
  */
 export class R4Validator {
   private readonly bindings: RequiredBindingChecker;
@@ -61,7 +62,8 @@ export class R4Validator {
     const base: OperationOutcomeIssue[] = [];
     const warnings: OperationOutcomeIssue[] = [];
     try {
-      validateResource(resource);
+      // The full validator runs when the pre-check cannot vouch for the resource; it writes the error messages.
+      if (!passesStructurePrecheck(resource)) validateResource(resource);
     } catch (err) {
       if (!(err instanceof OperationOutcomeError)) throw err;
       for (const i of err.outcome.issue ?? []) (i.severity === 'error' || i.severity === 'fatal' ? base : warnings).push(i);
