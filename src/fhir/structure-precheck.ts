@@ -1,10 +1,11 @@
 import {
   evalFhirPathTyped,
   fhirTypeToJsType,
-  getDataType,
+  getAllDataTypes,
   isPrimitiveType,
   LRUCache,
   toTypedValue,
+  tryGetDataType,
   UCUM,
   validationRegexes,
   type FhirPathAtom,
@@ -20,6 +21,20 @@ import type { Resource } from '@medplum/fhirtypes';
  */
 const SKIPPED_INVARIANTS = new Set(['ele-1', 'dom-3', 'org-1', 'sdf-19']);
 const INTEGER_TYPES = new Set(['integer', 'positiveInt', 'unsignedInt']);
+
+/**
+ * Invariants answered without FHIRPath, by their exact expression text (any other text is evaluated), for objects
+ * the walk has already found structurally sound (every property known and non-empty, no primitive extensions):
+ * - ext-1 (https://hl7.org/fhir/R4/extensibility.html#Extension), on every extension: extensions or a value, not both;
+ * - dom-2, dom-4 and dom-5 (https://hl7.org/fhir/R4/domainresource.html#invs) only constrain contained resources,
+ *   and the walk leaves any resource with contained resources to the full validator.
+ */
+const NATIVE_INVARIANTS = new Map<string, (value: Record<string, unknown>) => boolean>([
+  ['extension.exists() != value.exists()', (v) => (v.extension !== undefined) !== Object.keys(v).some((k) => k.startsWith('value') && v[k] !== undefined)],
+  ['contained.contained.empty()', (v) => v.contained === undefined],
+  ['contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()', (v) => v.contained === undefined],
+  ['contained.meta.security.empty()', (v) => v.contained === undefined],
+]);
 
 /** One JSON property name of a type, resolved to its element and the type its value has. */
 interface Property {
@@ -54,16 +69,9 @@ function capitalize(s: string): string {
  */
 function compile(typeName: string): CompiledType | null {
   if (compiled.has(typeName)) return compiled.get(typeName) ?? null;
-  let schema: InternalTypeSchema | undefined;
-  try {
-    schema = getDataType(typeName);
-  } catch {
-    schema = undefined;
-  }
-  if (!schema) {
-    compiled.set(typeName, null);
-    return null;
-  }
+  const schema: InternalTypeSchema | undefined = Object.hasOwn(getAllDataTypes(), typeName) ? tryGetDataType(typeName) : undefined;
+  // Unknown type names (a client's resourceType) are not remembered, so they cannot grow the cache.
+  if (!schema?.elements) return null;
   let result: CompiledType | null = { properties: new Map(), required: [], invariants: activeInvariants(schema.constraints) };
   for (const [name, element] of Object.entries(schema.elements)) {
     if (element.slicing || element.fixed || element.pattern || name.includes('.')) {
@@ -104,6 +112,11 @@ class Walk {
 
   private invariantsHold(invariants: Property['invariants'], value: TypedValue): boolean {
     for (const inv of invariants) {
+      const native = NATIVE_INVARIANTS.get(inv.expression);
+      if (native) {
+        if (!native(value.value as Record<string, unknown>)) return false;
+        continue;
+      }
       try {
         const out = evalFhirPathTyped(inv.expression, [value], { ...this.variables, '%context': value }, expressions);
         if (out.length !== 1 || out[0]?.value !== true) return false;

@@ -125,7 +125,9 @@ describe('structure pre-check (the fast path of R4 validation)', () => {
 
   test('whole-resource mistakes are left to the full validator', () => {
     const patient = corpus.find((r) => r.resourceType === 'Patient') as Resource;
-    assert.equal(passesStructurePrecheck({ ...patient, resourceType: 'NoSuchType' } as unknown as Resource), false);
+    for (const resourceType of ['NoSuchType', 'toString', '__proto__']) {
+      assert.equal(passesStructurePrecheck({ ...patient, resourceType } as unknown as Resource), false, resourceType);
+    }
     assert.equal(passesStructurePrecheck({ ...patient, contained: [{ resourceType: 'Organization', id: 'o', name: 'x' }] } as Resource), false);
     const immunization = corpus.find((r) => r.resourceType === 'Immunization') as Resource & { status?: string };
     const { status: _status, ...noStatus } = immunization;

@@ -8,8 +8,27 @@ function issue(text: string, expression: string): OperationOutcomeIssue {
   return { severity: 'error', code: 'code-invalid', details: { text }, expression: [expression] };
 }
 
+type FoundElement = { el: InternalSchemaElement; type: string } | undefined;
+
+/**
+ * {@link elementFor}'s answers per type and property name (the R4 definitions do not change once loaded). Only
+ * properties the type defines are kept, so unknown names sent by clients cannot grow it.
+ */
+const known = new Map<string, Map<string, FoundElement>>();
+
+function cachedElementFor(typeName: string, elements: Record<string, InternalSchemaElement>, key: string): FoundElement {
+  let byKey = known.get(typeName);
+  if (!byKey) known.set(typeName, (byKey = new Map()));
+  let element = byKey.get(key);
+  if (!element) {
+    element = elementFor(elements, key);
+    if (element) byKey.set(key, element);
+  }
+  return element;
+}
+
 /** Finds the element definition of a JSON property, including choice types (`deceasedBoolean` -> `deceased[x]`). */
-function elementFor(elements: Record<string, InternalSchemaElement>, key: string): { el: InternalSchemaElement; type: string } | undefined {
+function elementFor(elements: Record<string, InternalSchemaElement>, key: string): FoundElement {
   const direct = elements[key];
   if (direct) return { el: direct, type: direct.type[0]?.code ?? '' };
   for (const [name, el] of Object.entries(elements)) {
@@ -57,9 +76,9 @@ export class RequiredBindingChecker {
         });
         continue;
       }
-      const found = elementFor(schema.elements, key);
-      if (!found) continue;
-      const { el, type } = found;
+      const element = cachedElementFor(typeName, schema.elements, key);
+      if (!element) continue;
+      const { el, type } = element;
       const items = Array.isArray(value) ? value : [value];
       items.forEach((item, i) => {
         const at = Array.isArray(value) ? `${path}.${key}[${i}]` : `${path}.${key}`;
