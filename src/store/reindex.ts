@@ -2,7 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
 import type { Db } from './db.ts';
 import { extractIndexRows } from './search/indexer.ts';
-import { deleteIndexRows, insertIndexRows } from './write-buffer.ts';
+import { replaceIndexRows } from './write-buffer.ts';
 
 /**
  * Rebuilds the search index of stored resources from the current SearchParameters, for when definitions change
@@ -34,10 +34,7 @@ export async function reindexResources(
       const resource = JSON.parse(r.content) as Resource;
       return { resourceType: r.resource_type, id: r.id, index: extractIndexRows(resource, registry) };
     });
-    await db.transaction(async (tx) => {
-      await deleteIndexRows(tx, versions);
-      await insertIndexRows(tx, versions);
-    });
+    await replaceIndexRows(db, versions);
     done += rows.length;
     options.onProgress?.(done);
     const last = rows[rows.length - 1] as { resource_type: string; id: string };
