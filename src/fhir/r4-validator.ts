@@ -23,7 +23,8 @@ export interface ProfileCheck {
 /**
  * Validates resources against FHIR R4 (https://hl7.org/fhir/R4/validation.html): structure, cardinality, datatypes
  * and FHIRPath invariants through `@medplum/core` (a resource {@link passesStructurePrecheck} vouches for skips its
- * slower full walk), required bindings through {@link RequiredBindingChecker}, then the registry's profiles. Loading expands nothing up front; value sets are expanded on first use and cached.
+ * slower full walk), required bindings through {@link RequiredBindingChecker}, then the registry's profiles.
+ * Loading expands nothing up front; value sets are expanded on first use and cached.
  */
 export class R4Validator {
   private readonly bindings: RequiredBindingChecker;

@@ -54,6 +54,7 @@ interface CompiledType {
 
 const compiled = new Map<string, CompiledType | null>();
 const expressions = new LRUCache<FhirPathAtom>(1_000);
+const UCUM_VALUE = toTypedValue(UCUM);
 
 function activeInvariants(constraints: InternalSchemaElement['constraints']): { key: string; expression: string }[] {
   return (constraints ?? []).filter((c) => c.severity === 'error' && !SKIPPED_INVARIANTS.has(c.key));
@@ -98,16 +99,17 @@ function compile(typeName: string): CompiledType | null {
 
 /** Walks one resource; every method answers false as soon as something needs the full validator's judgement. */
 class Walk {
+  private readonly root: TypedValue;
   private readonly variables: Record<string, TypedValue>;
 
-  constructor(private readonly root: Resource) {
-    const typed = toTypedValue(root);
-    this.variables = { '%ucum': toTypedValue(UCUM), '%resource': typed, '%rootResource': typed };
+  constructor(resource: Resource) {
+    this.root = toTypedValue(resource);
+    this.variables = { '%ucum': UCUM_VALUE, '%resource': this.root, '%rootResource': this.root };
   }
 
   resource(): boolean {
-    const type = compile(this.root.resourceType);
-    return !!type && this.invariantsHold(type.invariants, toTypedValue(this.root)) && this.object(this.root as object, type);
+    const type = compile(this.root.type);
+    return !!type && this.invariantsHold(type.invariants, this.root) && this.object(this.root.value as object, type);
   }
 
   private invariantsHold(invariants: Property['invariants'], value: TypedValue): boolean {

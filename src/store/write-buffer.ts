@@ -1,4 +1,5 @@
-import type { Db, SqlValue } from './db.ts';
+import type { Db } from './db.ts';
+import { SqlParams } from './sql.ts';
 import type { Resource } from '@medplum/fhirtypes';
 import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
 import { INDEX_COLUMNS, type IndexRows } from './search/index-rows.ts';
@@ -86,19 +87,19 @@ export class WriteBuffer {
       const [types, ids] = keyColumns(replaced);
       w.add(`h_replaced AS (INSERT INTO resource_history (resource_type, id, version_id, last_updated, deleted, method, content)
          SELECT r.resource_type, r.id, r.version_id, r.last_updated, r.deleted, r.method, r.content
-         FROM resource r JOIN unnest(${w.param(types)}::text[], ${w.param(ids)}::text[]) AS k(t, i) ON r.resource_type = k.t AND r.id = k.i)`);
+         FROM resource r JOIN unnest(${w.params.add(types)}::text[], ${w.params.add(ids)}::text[]) AS k(t, i) ON r.resource_type = k.t AND r.id = k.i)`);
     }
     if (intermediate.length) {
       w.add(`h_intermediate AS (INSERT INTO resource_history (resource_type, id, version_id, last_updated, deleted, method, content)
-         SELECT ${VERSION_COLUMNS} FROM jsonb_array_elements(${w.param(versionsJson(intermediate))}::jsonb) AS x(e))`);
+         SELECT ${VERSION_COLUMNS} FROM jsonb_array_elements(${w.params.add(versionsJson(intermediate))}::jsonb) AS x(e))`);
     }
     const fresh = current.filter((v) => !v.replaces && !intermediate.some((i) => i.resourceType === v.resourceType && i.id === v.id));
     const upserts = current.filter((v) => !fresh.includes(v));
     const insert = (param: string): string => `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, method, content)
        SELECT ${VERSION_COLUMNS} FROM jsonb_array_elements(${param}::jsonb) AS x(e)`;
-    if (fresh.length) w.add(`r_fresh AS (${insert(w.param(versionsJson(fresh)))})`);
+    if (fresh.length) w.add(`r_fresh AS (${insert(w.params.add(versionsJson(fresh)))})`);
     if (upserts.length) {
-      w.add(`r_upsert AS (${insert(w.param(versionsJson(upserts)))} ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id,
+      w.add(`r_upsert AS (${insert(w.params.add(versionsJson(upserts)))} ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id,
            last_updated = EXCLUDED.last_updated, deleted = EXCLUDED.deleted, method = EXCLUDED.method, content = EXCLUDED.content)`);
     }
     addIndexDeletes(w, replaced);
@@ -107,23 +108,17 @@ export class WriteBuffer {
   }
 }
 
-/** One statement made of data-modifying CTEs, with its parameters numbered as they are added. */
+/** One statement made of data-modifying CTEs, with its parameters numbered by {@link SqlParams}. */
 class CteStatement {
-  private readonly params: SqlValue[] = [];
+  readonly params = new SqlParams();
   private readonly ctes: string[] = [];
-
-  /** @returns the placeholder of a new parameter. */
-  param(value: SqlValue): string {
-    this.params.push(value);
-    return `$${this.params.length}`;
-  }
 
   add(cte: string): void {
     this.ctes.push(cte);
   }
 
   async run(db: Db): Promise<void> {
-    if (this.ctes.length) await db.query(`WITH ${this.ctes.join(', ')} SELECT 1`, this.params);
+    if (this.ctes.length) await db.query(`WITH ${this.ctes.join(', ')} SELECT 1`, this.params.values);
   }
 }
 
@@ -149,7 +144,7 @@ function keyColumns(resources: { resourceType: string; id: string }[]): [string[
 function addIndexDeletes(w: CteStatement, resources: { resourceType: string; id: string }[]): void {
   if (!resources.length) return;
   const [types, ids] = keyColumns(resources);
-  w.add(`dk AS (SELECT * FROM unnest(${w.param(types)}::text[], ${w.param(ids)}::text[]) AS k(t, i))`);
+  w.add(`dk AS (SELECT * FROM unnest(${w.params.add(types)}::text[], ${w.params.add(ids)}::text[]) AS k(t, i))`);
   Object.values(INDEX_COLUMNS).forEach((c, n) => w.add(`d${n} AS (DELETE FROM ${c.table} x USING dk WHERE x.resource_type = dk.t AND x.resource_id = dk.i)`));
 }
 
@@ -164,7 +159,7 @@ function addIndexInserts(w: CteStatement, versions: Pick<PendingVersion, 'resour
     const types = ['text', 'text', ...spec.types];
     const cols = types.map((t, i) => (t === 'text' ? `e->>${i}` : `(e->>${i})::${t}`));
     w.add(`i_${key} AS (INSERT INTO ${spec.table} (resource_type, resource_id, ${spec.columns.join(', ')})
-        SELECT ${cols.join(', ')} FROM jsonb_array_elements(${w.param(`[${rows.join(',')}]`)}::jsonb) AS x(e))`);
+        SELECT ${cols.join(', ')} FROM jsonb_array_elements(${w.params.add(`[${rows.join(',')}]`)}::jsonb) AS x(e))`);
   }
 }
 
