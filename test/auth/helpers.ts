@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { Patient, RelatedPerson } from '@medplum/fhirtypes';
 import { buildApp, type Registry } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { PgliteDb } from '../../src/store/pglite-db.ts';
+import { openTestPglite } from '../helpers/pglite-template.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
 import type { ClientRecord, UserRecord } from '../../src/store/auth-store.ts';
 
@@ -36,7 +36,7 @@ export async function startLiveRegistry(env: Record<string, string> = {}): Promi
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const base = `http://127.0.0.1:${port}`;
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BASE_URL: base, PORT: String(port), SEED_DEMO_DATA: 'false', MLLP_ENABLED: 'false', ...env });
-  const db = config.databaseUrl ? undefined : await PgliteDb.open();
+  const db = config.databaseUrl ? undefined : await openTestPglite();
   const registry = await buildApp(config, db ? { db } : {});
   await registry.app.listen({ port, host: '127.0.0.1' });
   return { registry, base, issuer: `${base}/auth`, fhirBase: `${base}/fhir`, close: () => registry.close() };

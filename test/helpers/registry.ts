@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type Registry } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { PgliteDb } from '../../src/store/pglite-db.ts';
+import { openTestPglite } from './pglite-template.ts';
 import { adminToken, verifyTestToken } from './tokens.ts';
 
 let shared: Promise<Registry> | undefined;
@@ -14,7 +14,7 @@ let shared: Promise<Registry> | undefined;
 export function testRegistry(): Promise<Registry> {
   shared ??= (async () => {
     const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', BASE_URL: 'http://localhost:8080', SEED_DEMO_DATA: 'false' });
-    const db = config.databaseUrl ? undefined : await PgliteDb.open();
+    const db = config.databaseUrl ? undefined : await openTestPglite();
     // Tokens from the test signer (policy tests) and tokens the registry's own authorization server issued both work.
     const built: { registry?: Registry } = {};
     const verifyToken = async (token: string) => {

@@ -5,7 +5,7 @@ import type { Bundle } from '@medplum/fhirtypes';
 import { buildApp, type Registry } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { runSenderCommand } from '../../src/cli/sender-commands.ts';
-import { PgliteDb } from '../../src/store/pglite-db.ts';
+import { openTestPglite } from '../helpers/pglite-template.ts';
 import { mintAccessToken } from '../helpers/auth-tokens.ts';
 import { unique } from '../helpers/builders.ts';
 import { lines, nistText } from '../hl7v2/nist.ts';
@@ -29,7 +29,7 @@ describe('HL7 v2 end to end: registered sender -> SOAP and HTTP -> the real proc
 
   before(async () => {
     const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', BASE_URL: 'http://localhost:8080', SEED_DEMO_DATA: 'false', MLLP_ENABLED: 'false' });
-    const db = config.databaseUrl ? undefined : await PgliteDb.open();
+    const db = config.databaseUrl ? undefined : await openTestPglite();
     registry = await buildApp(config, db ? { db } : {});
     const address = await registry.app.listen({ port: 0, host: '127.0.0.1' });
     facilityId = unique('FAC');

@@ -1,7 +1,7 @@
 import { buildApp, type Registry } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { runSenderCommand } from '../../src/cli/sender-commands.ts';
-import { PgliteDb } from '../../src/store/pglite-db.ts';
+import { openTestPglite } from '../helpers/pglite-template.ts';
 import { unique } from '../helpers/builders.ts';
 
 let shared: Promise<Registry> | undefined;
@@ -24,7 +24,7 @@ export function hl7Registry(): Promise<Registry> {
       MLLP_ENABLED: 'false',
       HL7_MAX_MESSAGE_BYTES: String(TEST_MAX_BYTES),
     });
-    const db = config.databaseUrl ? undefined : await PgliteDb.open();
+    const db = config.databaseUrl ? undefined : await openTestPglite();
     return buildApp(config, {
       ...(db ? { db } : {}),
       hl7: {

@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { frameMllp } from '../../src/hl7v2/transport/mllp-framing.ts';
 import { startMllpServer, type MllpServer } from '../../src/hl7v2/transport/mllp-server.ts';
-import { PgliteDb } from '../../src/store/pglite-db.ts';
+import { openTestPglite } from '../helpers/pglite-template.ts';
 import { buildVxu } from '../helpers/hl7-samples.ts';
 import { MllpTestClient } from '../helpers/mllp-client.ts';
 import { unique } from '../helpers/builders.ts';
@@ -186,7 +186,7 @@ describe('MLLP transport', () => {
 describe('MLLP listener lifecycle', () => {
   it('starts when the app listens and stops when it closes', async () => {
     const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false', MLLP_ENABLED: 'true', MLLP_PORT: '0', MLLP_HOST: '127.0.0.1' });
-    const registry = await buildApp(config, config.databaseUrl ? {} : { db: await PgliteDb.open() });
+    const registry = await buildApp(config, config.databaseUrl ? {} : { db: await openTestPglite() });
     assert.equal(registry.hl7.mllp(), undefined);
     await registry.app.listen({ port: 0, host: '127.0.0.1' });
     const port = (await registry.hl7.mllpStarted())?.port ?? 0;

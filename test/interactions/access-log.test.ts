@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { PgliteDb } from '../../src/store/pglite-db.ts';
+import { openTestPglite } from '../helpers/pglite-template.ts';
 import { buildPatient } from '../helpers/builders.ts';
 import { adminToken, verifyTestToken } from '../helpers/tokens.ts';
 
@@ -17,7 +17,7 @@ interface Line {
 test('each request leaves one access-log line with method, path, status and time, and no query string', async () => {
   const lines: string[] = [];
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'info', BASE_URL: 'http://localhost:8080', SEED_DEMO_DATA: 'false' });
-  const db = config.databaseUrl ? undefined : await PgliteDb.open();
+  const db = config.databaseUrl ? undefined : await openTestPglite();
   const registry = await buildApp(config, { ...(db ? { db } : {}), verifyToken: verifyTestToken, logStream: { write: (l) => void lines.push(l) } });
   try {
     const auth = { authorization: `Bearer ${await adminToken()}` };

@@ -11,14 +11,14 @@ import type { Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { MIGRATIONS } from '../../src/store/migrations/index.ts';
 import { PgDb } from '../../src/store/pg-db.ts';
-import { PgliteDb } from '../../src/store/pglite-db.ts';
+import { openTestPglite } from '../helpers/pglite-template.ts';
 import { Repository } from '../../src/store/repository.ts';
 import { freshPostgresDatabase } from '../helpers/fresh-database.ts';
 
 /** Runs `fn` on a new empty database; `fn` closes it (directly or through the core that owns it). */
 async function withDatabase(fn: (db: Db) => Promise<void>): Promise<void> {
   const fresh = await freshPostgresDatabase();
-  const db = fresh ? new PgDb(fresh.url, 4) : await PgliteDb.open();
+  const db = fresh ? new PgDb(fresh.url, 4) : await openTestPglite();
   try {
     await fn(db);
   } finally {

@@ -7,7 +7,7 @@ import { restoreLoadIndexes, suspendLoadIndexes } from '../../src/store/bulk-ind
 import type { Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { PgDb } from '../../src/store/pg-db.ts';
-import { PgliteDb } from '../../src/store/pglite-db.ts';
+import { openTestPglite } from '../helpers/pglite-template.ts';
 import { Repository } from '../../src/store/repository.ts';
 import { generatePopulation } from '../../bench/population/index.ts';
 import { freshPostgresDatabase } from '../helpers/fresh-database.ts';
@@ -16,7 +16,7 @@ const services = buildServices({ fhirBaseUrl: 'http://localhost:8080/fhir' });
 
 async function openDb(): Promise<{ db: Db; drop: () => Promise<void> }> {
   const fresh = await freshPostgresDatabase();
-  const db = fresh ? new PgDb(fresh.url, 4) : await PgliteDb.open();
+  const db = fresh ? new PgDb(fresh.url, 4) : await openTestPglite();
   await migrate(db);
   return { db, drop: async () => { await db.close(); await fresh?.drop(); } };
 }

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PgDb } from '../../src/store/pg-db.ts';
-import { PgliteDb } from '../../src/store/pglite-db.ts';
+import { openTestPglite } from '../helpers/pglite-template.ts';
 import { freshPostgresDatabase } from '../helpers/fresh-database.ts';
 
 test('a statement named with prepareAs is prepared once per connection and answers like an unnamed one', async () => {
   const fresh = await freshPostgresDatabase();
   // One connection, so the session that prepared the statement is the one asked about it.
-  const db = fresh ? new PgDb(fresh.url, 1) : await PgliteDb.open();
+  const db = fresh ? new PgDb(fresh.url, 1) : await openTestPglite();
   try {
     await db.exec('CREATE TABLE t (k text PRIMARY KEY, v text)');
     await db.query("INSERT INTO t VALUES ('a', 'x'), ('b', 'y')");

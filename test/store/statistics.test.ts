@@ -4,13 +4,13 @@ import { generatePopulation } from '../../bench/population/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createCore } from '../../src/core.ts';
 import { PgDb } from '../../src/store/pg-db.ts';
-import { PgliteDb } from '../../src/store/pglite-db.ts';
+import { openTestPglite } from '../helpers/pglite-template.ts';
 import { importNdjson } from '../../src/registry/import-ndjson.ts';
 import { freshPostgresDatabase } from '../helpers/fresh-database.ts';
 
 test('an NDJSON import leaves the planner statistics describing what it loaded', async () => {
   const fresh = await freshPostgresDatabase();
-  const db = fresh ? new PgDb(fresh.url, 4) : await PgliteDb.open();
+  const db = fresh ? new PgDb(fresh.url, 4) : await openTestPglite();
   const core = await createCore(loadConfig({ LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false' }), { db });
   try {
     const lines = [...generatePopulation({ seed: 11, patients: 60 })].map((r) => JSON.stringify(r));
