@@ -6,7 +6,6 @@ import { checkRecordRulesMany } from '../registry/record-rules.ts';
 import { parseQueryString } from './common.ts';
 import { UnresolvedReferenceError, assignBundleIds, rewriteReferences } from './bundle-references.ts';
 import type { FhirContext, FhirMethod, FhirRequest, FhirResponse } from './types.ts';
-import { queueForecasts } from '../store/forecast-queue.ts';
 
 /** Dispatches one interaction; passed in to avoid an import cycle with the router. */
 export type Dispatch = (req: FhirRequest, ctx: FhirContext) => Promise<FhirResponse>;
@@ -139,7 +138,7 @@ async function runTransaction(req: FhirRequest, ctx: FhirContext, dispatch: Disp
       }
     }
     await checkAll(deferredRules, repo);
-    if (ctx.services.forecast) await queueForecasts(repo.db, [...pendingForecasts]);
+    if (ctx.services.forecast) await repo.queueForecasts([...pendingForecasts]);
     return { status: 200, resource: { resourceType: 'Bundle', type: 'transaction-response', entry: results } as Bundle };
   });
 }

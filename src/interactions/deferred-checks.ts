@@ -2,7 +2,6 @@ import type { AuditFacts } from '../registry/audit-event.ts';
 import { recordUnitAudit } from './audit.ts';
 import { checkRecordRulesMany } from '../registry/record-rules.ts';
 import type { FhirContext } from './types.ts';
-import { queueForecasts } from '../store/forecast-queue.ts';
 
 /** A context whose writes defer their cross-record checks, and the call that makes them. */
 export interface DeferredUnit {
@@ -10,8 +9,9 @@ export interface DeferredUnit {
   ctx: FhirContext;
   /**
    * Runs what the writes deferred, set-based, before the unit of work commits: the record rules of every written
-   * resource (one read of the patients), the access checks (one probe per type and permission) and the forecast
-   * queue (one insert). Throws like the writes would have (422, 403), so the caller's transaction rolls back.
+   * resource (one read of the patients not written in the unit), the access checks (one probe per type and
+   * permission) and the forecast queue (in the statement that flushes the writes). Throws like the writes would
+   * have (422, 403), so the caller's transaction rolls back.
    */
   finish(): Promise<void>;
   /**
@@ -45,9 +45,10 @@ export function deferChecks(ctx: FhirContext): DeferredUnit {
       recordUnitAudit(ctx.services, auditPending.splice(0), status, label);
     },
     async finish() {
+      // Queued first, so the queue rows ride in the statement that flushes the unit's writes.
+      if (ctx.services.forecast && pendingForecasts.size) await ctx.repo.queueForecasts([...pendingForecasts]);
       await checkRecordRulesMany(deferredRules.splice(0), ctx.repo);
       await ctx.repo.assertAccessMany(deferredAccess.splice(0));
-      if (ctx.services.forecast && pendingForecasts.size) await queueForecasts(ctx.repo.db, [...pendingForecasts]);
     },
   };
 }

@@ -1,7 +1,6 @@
 import type { Immunization, Observation, Resource } from '@medplum/fhirtypes';
 import { storedRecommendationId } from '../registry/forecast/forecast-service.ts';
 import type { FhirContext } from './types.ts';
-import { queueForecasts } from '../store/forecast-queue.ts';
 
 /**
  * The patients whose stored forecast a write invalidates: the patient of an Immunization or of an Observation
@@ -40,5 +39,5 @@ export async function afterWrite(ctx: FhirContext, resource: Resource, deleted =
     for (const id of ids) ctx.pendingForecasts.add(id);
     return;
   }
-  await queueForecasts(ctx.repo.db, ids);
+  await ctx.repo.queueForecasts(ids);
 }

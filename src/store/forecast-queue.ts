@@ -8,12 +8,11 @@ import type { Db } from './db.ts';
  */
 export async function queueForecasts(db: Db, patientIds: string[]): Promise<void> {
   if (!patientIds.length) return;
-  await db.query(
-    'INSERT INTO forecast_queue (patient_id) SELECT DISTINCT unnest($1::text[]) ON CONFLICT (patient_id) DO NOTHING',
-    [patientIds],
-    { prepareAs: 'queue-forecasts' },
-  );
+  await db.query(QUEUE_FORECASTS_SQL, [patientIds], { prepareAs: 'queue-forecasts' });
 }
+
+/** The statement of {@link queueForecasts}, its one parameter `$1` the patient ids (also a CTE of a write flush). */
+export const QUEUE_FORECASTS_SQL = 'INSERT INTO forecast_queue (patient_id) SELECT DISTINCT unnest($1::text[]) ON CONFLICT (patient_id) DO NOTHING';
 
 /**
  * Takes up to `limit` queued patients, oldest first, skipping those another worker holds. Call inside a

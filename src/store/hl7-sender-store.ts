@@ -25,6 +25,9 @@ function toSender(r: SenderDbRow): Hl7SenderRow {
   return { facilityId: r.facility_id, organizationId: r.organization_id, name: r.name, username: r.username, created: new Date(r.created) };
 }
 
+/** How long a sender row read from the database is reused before it is read again. */
+const SENDER_REUSE_MS = 30_000;
+
 /** The registered HL7 v2 senders (CDC IG transport: username, password and facilityID of SubmitSingleMessage). */
 export class Hl7SenderStore {
   /** Fixed hash compared against when the username is unknown, so timing does not reveal which usernames exist. */
@@ -37,8 +40,31 @@ export class Hl7SenderStore {
   private readonly verified = new Map<string, number>();
   private readonly cacheKey = randomBytes(32);
 
+  /**
+   * Registered senders recently read, by facility id and by username, until the time in ms they may be reused: a
+   * sender's row is never changed by the registry once added (there is no update), so this only spares the message
+   * path a lookup per message. Unknown facilities and usernames are not kept, so a new registration counts at once;
+   * the time limit bounds how long a row edited or deleted by hand in the database is still used.
+   */
+  private readonly recent = new Map<string, { row: SenderDbRow; until: number }>();
+
   /** @param db - the database. */
   constructor(private readonly db: Db) {}
+
+  private async lookup(by: 'facility' | 'username', value: string): Promise<SenderDbRow | undefined> {
+    const key = `${by}\0${value}`;
+    const hit = this.recent.get(key);
+    if (hit && hit.until > Date.now()) return hit.row;
+    const rows =
+      by === 'facility'
+        ? await this.db.query<SenderDbRow>('SELECT * FROM hl7_sender WHERE facility_id = $1', [value], { prepareAs: 'sender-by-facility' })
+        : await this.db.query<SenderDbRow>('SELECT * FROM hl7_sender WHERE username = $1', [value], { prepareAs: 'sender-by-username' });
+    const row = rows[0];
+    if (!row) return undefined;
+    if (this.recent.size > 1000) this.recent.clear();
+    this.recent.set(key, { row, until: Date.now() + SENDER_REUSE_MS });
+    return row;
+  }
 
   private async checkPassword(username: string, password: string, hash: string): Promise<boolean> {
     const key = createHmac('sha256', this.cacheKey).update(`${username}\0${password}\0${hash}`).digest('base64url');
@@ -77,8 +103,8 @@ export class Hl7SenderStore {
    * @returns the sender registered with that facility id.
    */
   async byFacility(facilityId: string): Promise<Hl7SenderRow | undefined> {
-    const rows = await this.db.query<SenderDbRow>('SELECT * FROM hl7_sender WHERE facility_id = $1', [facilityId], { prepareAs: 'sender-by-facility' });
-    return rows[0] ? toSender(rows[0]) : undefined;
+    const row = await this.lookup('facility', facilityId);
+    return row ? toSender(row) : undefined;
   }
 
   /**
@@ -90,8 +116,7 @@ export class Hl7SenderStore {
    * @returns the sender, or undefined when the credentials or the facility do not match.
    */
   async authenticate(username: string, password: string, facilityId?: string): Promise<Hl7SenderRow | undefined> {
-    const rows = await this.db.query<SenderDbRow>('SELECT * FROM hl7_sender WHERE username = $1', [username], { prepareAs: 'sender-by-username' });
-    const row = rows[0];
+    const row = await this.lookup('username', username);
     this.dummyHash ??= hashPassword('not-a-real-password');
     const ok = row ? await this.checkPassword(username, password, row.password_hash) : await verifyPassword(password, await this.dummyHash);
     if (!row || !ok) return undefined;

@@ -10,6 +10,7 @@ import type { Db } from './db.ts';
 import { readHistory, type HistoryQuery, type HistoryPage } from './history.ts';
 import { explainSearch, runSearch, type SearchResult } from './search/run-search.ts';
 import { WriteBuffer, pendingVersion } from './write-buffer.ts';
+import { queueForecasts } from './forecast-queue.ts';
 import { stampVersion } from './stamp.ts';
 import { emptyIndexRows } from './search/index-rows.ts';
 import { AUDIT_EVENT, readAuditEvent, searchAuditTrail } from './audit-trail.ts';
@@ -49,6 +50,12 @@ export class Repository {
   private readonly buffer = new WriteBuffer();
   /** Current versions already locked in this transaction (`Type/id` -> row, or null when absent). */
   private readonly locked = new Map<string, CurrentRow | null>();
+  /**
+   * Inside a transaction, the JSON of each resource this repository wrote (`Type/id` -> content, null once deleted):
+   * its current version as the database will hold it once flushed, since a created id is new and an updated row was
+   * locked before it was written. {@link readMany} answers these without a flush and a read.
+   */
+  private readonly written = new Map<string, string | null>();
 
   /**
    * @param db - the database or the transaction this repository works in.
@@ -162,7 +169,20 @@ export class Repository {
   }
 
   private bufferVersion(resource: Resource, method: 'POST' | 'PUT' | 'PATCH', replaces: boolean): void {
-    this.buffer.add(pendingVersion(resource, this.ctx.searchParameters, method, replaces));
+    const version = pendingVersion(resource, this.ctx.searchParameters, method, replaces);
+    this.buffer.add(version);
+    if (this.db.inTransaction) this.written.set(`${version.resourceType}/${version.id}`, version.content);
+  }
+
+  /**
+   * Queues patients for forecast recomputation with this unit of work's writes: in the same statement as its next
+   * flush inside a transaction, else at once.
+   * @param patientIds - the patients.
+   */
+  async queueForecasts(patientIds: string[]): Promise<void> {
+    if (!patientIds.length) return;
+    if (this.db.inTransaction) this.buffer.queueForecasts(patientIds);
+    else await queueForecasts(this.db, patientIds);
   }
 
   private async lockCurrent(type: string, id: string): Promise<CurrentRow | undefined> {
@@ -201,14 +221,21 @@ export class Repository {
    * @returns the resources found.
    */
   async readMany(keys: { type: string; id: string }[]): Promise<Resource[]> {
-    if (!keys.length) return [];
+    const found: Resource[] = [];
+    const rest: { type: string; id: string }[] = [];
+    for (const k of keys) {
+      const content = this.written.get(`${k.type}/${k.id}`);
+      if (content === undefined) rest.push(k);
+      else if (content !== null) found.push(JSON.parse(content) as Resource);
+    }
+    if (!rest.length) return found;
     await this.flush();
     const rows = await this.db.query<{ content: string }>(
       `SELECT r.content::text AS content FROM resource r JOIN unnest($1::text[], $2::text[]) AS k(t, i)
        ON r.resource_type = k.t AND r.id = k.i WHERE NOT r.deleted`,
-      [keys.map((k) => k.type), keys.map((k) => k.id)],
+      [rest.map((k) => k.type), rest.map((k) => k.id)],
     );
-    return rows.map((r) => JSON.parse(r.content) as Resource);
+    return [...found, ...rows.map((r) => JSON.parse(r.content) as Resource)];
   }
 
   /**
@@ -254,6 +281,7 @@ export class Repository {
       await repo.assertAccess(type, id, 'd');
       const versionId = current.version_id + 1;
       if (repo.locked.has(`${type}/${id}`)) repo.locked.set(`${type}/${id}`, { version_id: versionId, deleted: true });
+      if (repo.db.inTransaction) repo.written.set(`${type}/${id}`, null);
       repo.buffer.add({
         resourceType: type,
         id,

@@ -4,6 +4,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
 import { INDEX_COLUMNS, type IndexRows } from './search/index-rows.ts';
 import { extractIndexRows } from './search/indexer.ts';
+import { QUEUE_FORECASTS_SQL } from './forecast-queue.ts';
 
 /** One version to write. */
 export interface PendingVersion {
@@ -51,15 +52,26 @@ export function pendingVersion(stored: Resource, registry: SearchParameterRegist
  */
 export class WriteBuffer {
   private pending: PendingVersion[] = [];
+  /** Patients to queue for forecast recomputation with the next flush. */
+  private forecasts = new Set<string>();
 
   /** @param version - a version to write at the next flush. */
   add(version: PendingVersion): void {
     this.pending.push(version);
   }
 
+  /**
+   * Queues patients for forecast recomputation (the forecast queue of `forecast-queue.ts`) in the same statement as
+   * the unit's next writes, instead of in one more round trip of their own.
+   * @param patientIds - the patients.
+   */
+  queueForecasts(patientIds: Iterable<string>): void {
+    for (const id of patientIds) this.forecasts.add(id);
+  }
+
   /** @returns true when nothing waits to be written. */
   get empty(): boolean {
-    return this.pending.length === 0;
+    return this.pending.length === 0 && this.forecasts.size === 0;
   }
 
   /**
@@ -71,9 +83,11 @@ export class WriteBuffer {
    * @param db - the transaction to write in.
    */
   async flush(db: Db): Promise<void> {
-    if (!this.pending.length) return;
+    if (this.empty) return;
     const versions = this.pending;
     this.pending = [];
+    const forecasts = [...this.forecasts];
+    this.forecasts = new Set();
     // The current-version table gets the last version of each resource. History gets the versions they replace:
     // the stored current version of a resource written before (copied inside the database), and any
     // intermediate versions written in this same unit of work.
@@ -104,6 +118,7 @@ export class WriteBuffer {
     }
     addIndexDeletes(w, replaced);
     addIndexInserts(w, current);
+    if (forecasts.length) w.add(`q_forecast AS (${QUEUE_FORECASTS_SQL.replace('$1', () => w.params.add(forecasts))})`);
     await w.run(db);
   }
 }
