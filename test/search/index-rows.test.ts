@@ -29,4 +29,23 @@ describe('index rows', () => {
     );
     assert.equal(rows.token.filter(([code]) => code === 'vaccine-type').length, 3, 'distinct values are all kept');
   });
+
+  test("a CodeableConcept's text is not stored again when a coding of the same parameter shows it", () => {
+    const rec: ImmunizationRecommendation = {
+      resourceType: 'ImmunizationRecommendation',
+      id: 'r2',
+      patient: { reference: 'Patient/p1' },
+      date: '2026-12-01',
+      recommendation: [
+        {
+          vaccineCode: [{ coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '03' }, { system: 'urn:group', code: 'MMR', display: 'MMR' }], text: 'MMR' }],
+          forecastStatus: { coding: [{ system: STATUS, code: 'complete', display: 'Complete' }], text: 'Series complete' },
+        },
+      ],
+    };
+    const rows = extractIndexRows(rec, registry);
+    const of = (param: string) => rows.token.filter(([code]) => code === param).map(([, system, value, display]) => [system, value, display]).sort();
+    assert.deepEqual(of('vaccine-type'), [['http://hl7.org/fhir/sid/cvx', '03', null], ['urn:group', 'MMR', 'mmr']].sort(), 'the text equals a display: one row');
+    assert.deepEqual(of('status'), [[STATUS, 'complete', 'complete'], [null, null, 'series complete']].sort(), 'a text of its own is kept');
+  });
 });

@@ -52,7 +52,22 @@ function withoutRepeats(rows: IndexRows): IndexRows {
     });
     if (kept.length < list.length) (rows as Record<keyof IndexRows, unknown[][]>)[table] = kept;
   }
+  rows.token = withoutRedundantText(rows.token);
   return rows;
+}
+
+/**
+ * Drops the text-only token rows (a CodeableConcept's `text`: no system, no code) whose text a coded row of the
+ * same parameter already carries as its display. Only `:text` reads a text-only row, and it matches the display of
+ * any row of the parameter, so such a row finds nothing the coded one does not; `:missing` still sees the coded
+ * row. An ImmunizationRecommendation names each vaccine group in its coding's display and again in the text.
+ */
+function withoutRedundantText(token: IndexRows['token']): IndexRows['token'] {
+  const textOnly = (r: IndexRows['token'][number]): boolean => r[1] === null && r[2] === null && r[4] === null && r[5] === null && r[3] !== null;
+  if (!token.some(textOnly)) return token;
+  const coded = new Set(token.filter((r) => !textOnly(r) && r[3] !== null).map((r) => `${r[0]}\u0000${r[3]}`));
+  const kept = token.filter((r) => !textOnly(r) || !coded.has(`${r[0]}\u0000${r[3]}`));
+  return kept.length < token.length ? kept : token;
 }
 
 /**
