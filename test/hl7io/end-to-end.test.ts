@@ -51,6 +51,9 @@ describe('HL7 v2 end to end: registered sender -> SOAP and HTTP -> the real proc
     const full = await registry.hl7.messages.get(logged.id);
     const patientRef = full?.touched.find((t) => t.startsWith('Patient/'));
     assert.ok(patientRef, 'the log lists the FHIR resources the message touched');
+    assert.equal(full?.status, 'processed');
+    assert.equal(full?.ackCode, 'AA');
+    assert.match(full?.reply ?? '', new RegExp(`\\rMSA\\|AA\\|${tag}`), 'the reply logged with the data is the one sent');
     const admin = await mintAccessToken(registry, { role: 'state-admin', scopes: ['user/*.rs'] });
     const imms = await registry.app.inject({ method: 'GET', url: `/fhir/Immunization?patient=${patientRef}`, headers: { authorization: `Bearer ${admin}` } });
     const doses = (JSON.parse(imms.body) as Bundle).entry?.length ?? 0;

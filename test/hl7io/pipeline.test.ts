@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { buildAck } from '../../src/hl7v2/transport/ack.ts';
 import { buildBatchReply, splitBatch } from '../../src/hl7v2/transport/batch.ts';
-import { readAckSummary, readHeader } from '../../src/hl7v2/transport/er7-header.ts';
+import { outcomeOfReply, readAckSummary, readHeader } from '../../src/hl7v2/transport/er7-header.ts';
 import { frameMllp, MllpDecoder } from '../../src/hl7v2/transport/mllp-framing.ts';
 import { createHl7Pipeline } from '../../src/hl7v2/transport/pipeline.ts';
 import { buildVxu } from '../helpers/hl7-samples.ts';
@@ -77,6 +77,11 @@ describe('ER7 header and ACK', () => {
   });
 });
 
+function withHeader(raw: string): { header?: NonNullable<ReturnType<typeof readHeader>> } {
+  const header = readHeader(raw);
+  return header ? { header } : {};
+}
+
 describe('message pipeline', () => {
   it('stores the message before processing, then the reply with codes and touched resources', async () => {
     const { hl7 } = await hl7Registry();
@@ -97,6 +102,28 @@ describe('message pipeline', () => {
     assert.equal(m?.ackCode, 'AE');
     assert.deepEqual(m?.errorCodes, ['103']);
     assert.deepEqual(m?.touched, ['Patient/p1', 'Immunization/i1']);
+  });
+
+  it('hands the processor the log id, and leaves the log alone when the processor logged its reply with its data', async () => {
+    const { hl7 } = await hl7Registry();
+    const facilityId = unique('PF');
+    let handed: string | undefined;
+    const handle = createHl7Pipeline({
+      store: hl7.messages,
+      processor: async (msg) => {
+        handed = msg.messageId;
+        const reply = buildAck({ ...withHeader(msg.raw), code: 'AA' });
+        // What the registry's processor does inside the transaction that stores the message's data.
+        await hl7.messages.saveReply(msg.messageId as string, outcomeOfReply(reply, ['Patient/in-transaction']));
+        return { reply, touched: ['Patient/not-saved-again'], logged: true };
+      },
+    });
+    await handle({ raw: buildVxu({ facilityId }), transport: 'mllp', receivedAt: new Date(), sender: { facilityId, organizationId: 'o', name: 'n' } });
+    const [m] = await hl7.messages.search({ sender: facilityId });
+    assert.equal(handed, m?.id);
+    assert.equal(m?.status, 'processed');
+    assert.equal(m?.ackCode, 'AA');
+    assert.deepEqual(m?.touched, ['Patient/in-transaction']);
   });
 
   it('answers AR with ERR 207 and marks the message failed when the processor throws', async () => {

@@ -4,6 +4,7 @@
  * anything (it never throws) because it runs before the processor, on raw input.
  * Field numbering follows HL7 v2.5.1 chapter 2 (MSH-1 is the field separator itself).
  */
+import type { Hl7Outcome } from '../../store/hl7-message-store.ts';
 
 /** The header fields of a message (HL7 v2.5.1 §2.14.9, CDC IG for Immunization Messaging MSH). */
 export interface Er7Header {
@@ -104,4 +105,16 @@ export function readAckSummary(reply: string): Er7AckSummary {
     }
   }
   return { ...(ackCode ? { ackCode } : {}), errorCodes: [...codes] };
+}
+
+/**
+ * What the message log records of a processed message: the reply with its MSA-1 and ERR codes (CDC IG R1.5
+ * acknowledgement), and the resources it touched.
+ * @param reply - the ACK or RSP.
+ * @param touched - `Type/id` of the resources written.
+ * @returns the outcome to save.
+ */
+export function outcomeOfReply(reply: string, touched: string[]): Hl7Outcome {
+  const { ackCode, errorCodes } = readAckSummary(reply);
+  return { status: 'processed', reply, errorCodes, touched, ...(ackCode ? { ackCode } : {}) };
 }

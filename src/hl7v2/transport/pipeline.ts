@@ -1,6 +1,6 @@
 import type { Hl7MessageStore } from '../../store/hl7-message-store.ts';
 import { buildAck, HL7_ERROR } from './ack.ts';
-import { readAckSummary, readHeader } from './er7-header.ts';
+import { outcomeOfReply, readHeader } from './er7-header.ts';
 import type { Hl7Handler, Hl7Processor, InboundMessage } from './types.ts';
 
 /** Dependencies of {@link createHl7Pipeline}. */
@@ -13,8 +13,9 @@ export interface PipelineDeps {
 
 /**
  * Wraps a processor with the message log: save the message as received (before anything can fail, CDC IG: no
- * message is ever dropped), run the processor on the text with segments separated by CR only, save the reply with its MSA-1, ERR codes and touched resources, and
- * return the reply. When the processor throws, the message is marked failed and answered with an AR ACK carrying
+ * message is ever dropped), run the processor on the text with segments separated by CR only, save the reply with
+ * its MSA-1, ERR codes and touched resources (unless the processor saved it in the transaction that stored the
+ * data: `logged`), and return the reply. When the processor throws, the message is marked failed and answered with an AR ACK carrying
  * ERR-3 = 207 (application internal error), so the sender always gets an acknowledgement.
  * @param deps - the log, the processor and an error hook.
  * @returns the handler every transport calls.
@@ -32,11 +33,9 @@ export function createHl7Pipeline(deps: PipelineDeps): Hl7Handler {
     }
     try {
       // SOAP (XML end-of-line normalisation) and HTTP clients often turn CR into LF or CRLF: the processor gets CR.
-      const result = await deps.processor({ ...msg, raw: msg.raw.replace(/\r\n|\n/g, '\r') });
+      const result = await deps.processor({ ...msg, raw: msg.raw.replace(/\r\n|\n/g, '\r'), messageId: logId });
       const reply = typeof result === 'string' ? result : result.reply;
-      const touched = typeof result === 'string' ? [] : (result.touched ?? []);
-      const { ackCode, errorCodes } = readAckSummary(reply);
-      await deps.store.saveReply(logId, { status: 'processed', reply, errorCodes, touched, ...(ackCode ? { ackCode } : {}) });
+      if (typeof result === 'string' || !result.logged) await deps.store.saveReply(logId, outcomeOfReply(reply, typeof result === 'string' ? [] : (result.touched ?? [])));
       return reply;
     } catch (err) {
       deps.onError?.(logId, err);

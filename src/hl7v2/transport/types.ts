@@ -22,6 +22,8 @@ export interface InboundMessage {
   sender?: Hl7Sender;
   remoteAddress?: string;
   receivedAt: Date;
+  /** The message's id in the message log, set by the pipeline before it calls the processor. */
+  messageId?: string;
 }
 
 /** What a processor may return besides the reply text. */
@@ -30,6 +32,11 @@ export interface Hl7ProcessResult {
   reply: string;
   /** FHIR resources created or updated, as `Type/id`; recorded in the message log. */
   touched?: string[];
+  /**
+   * True when the processor already recorded this reply in the message log (`outcomeOfReply`), in the
+   * transaction that stored the message's data, so the log says "processed" exactly when the data is committed.
+   */
+  logged?: boolean;
 }
 
 /**

@@ -4,6 +4,8 @@ import { buildAck, hl7Issue, readMessage, type CodeTables, type Hl7Issue, type M
 import { deferChecks } from '../../interactions/deferred-checks.ts';
 import type { Services } from '../../interactions/types.ts';
 import type { Repository } from '../../store/repository.ts';
+import { Hl7MessageStore } from '../../store/hl7-message-store.ts';
+import { outcomeOfReply } from '../../hl7v2/transport/er7-header.ts';
 import { answerQbp } from './qbp-answer.ts';
 import { senderContext, type SenderIdentity } from './sender-context.ts';
 import { intakeVxu, type SameVaccineGroup } from './vxu-intake.ts';
@@ -24,6 +26,8 @@ export interface Hl7Inbound {
 export interface Hl7Outcome {
   reply: string;
   touched: string[];
+  /** True when the reply was saved to the message log with the message's data (`Hl7ProcessResult.logged`). */
+  logged?: boolean;
 }
 
 /** What the processor needs. */
@@ -49,7 +53,7 @@ const controlId = (): string => `${Date.now().toString(36)}${randomBytes(6).toSt
 
 /**
  * The one processing path of every HL7 v2 transport (SOAP, MLLP, HTTP): reads and checks the header, rejects
- * unknown senders, and runs VXU intake (in one transaction; the ACK is built after commit) or answers a QBP. Bad
+ * unknown senders, and runs VXU intake (in one transaction, which also logs the ACK; the ACK is sent after commit) or answers a QBP. Bad
  * input gives an ACK with AR/AE and ERR segments (CDC IG R1.5 §"Acknowledgement"), never an exception.
  * @param deps - services, repository, code tables and reply identity.
  * @returns the processor.
@@ -85,19 +89,24 @@ export function createHl7Processor(deps: Hl7ProcessorDeps): (msg: Hl7Inbound) =>
       // Its writes are audited as one event once the outcome is known (a rolled-back message is recorded as failed).
       let unit: ReturnType<typeof deferChecks> | undefined;
       const label = `hl7v2 VXU ${header.controlId}`.slice(0, 120);
+      const messageId = msg.messageId;
       const out = await ctx.repo
         .transaction(async (repo) => {
           unit = deferChecks({ ...ctx, repo });
           const result = await intakeVxu(unit.ctx, message, deps.tables, sender, deps.sameVaccineGroup, now);
           await unit.finish();
-          return result;
+          // The ACK is built now but sent only after the commit; logged in the same transaction, the message log
+          // says "processed" exactly when the data is stored, and no separate commit follows.
+          const reply = ack(header, [...readIssues, ...result.issues], now);
+          if (messageId) await new Hl7MessageStore(repo.db).saveReply(messageId, outcomeOfReply(reply, result.touched));
+          return { reply, touched: result.touched };
         })
         .catch((err: unknown) => {
           unit?.audit(err instanceof FhirError ? err.status : 500, label);
           throw err;
         });
       unit?.audit(200, label);
-      return { reply: ack(header, [...readIssues, ...out.issues], now), touched: out.touched };
+      return { ...out, logged: !!messageId };
     } catch (err) {
       // A rule refused the data: nothing of the message was stored (the transaction rolled back); say why. Anything
       // else is a fault the message log records as failed (pipeline), with an AR.
