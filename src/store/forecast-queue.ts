@@ -8,11 +8,17 @@ import type { Db } from './db.ts';
  */
 export async function queueForecasts(db: Db, patientIds: string[]): Promise<void> {
   if (!patientIds.length) return;
-  await db.query(QUEUE_FORECASTS_SQL, [patientIds], { prepareAs: 'queue-forecasts' });
+  await db.query(queueForecastsSql('$1'), [patientIds], { prepareAs: 'queue-forecasts' });
 }
 
-/** The statement of {@link queueForecasts}, its one parameter `$1` the patient ids (also a CTE of a write flush). */
-export const QUEUE_FORECASTS_SQL = 'INSERT INTO forecast_queue (patient_id) SELECT DISTINCT unnest($1::text[]) ON CONFLICT (patient_id) DO NOTHING';
+/**
+ * The statement of {@link queueForecasts}, also a CTE of a write flush.
+ * @param ids - the placeholder of the patient-id array parameter.
+ * @returns the INSERT.
+ */
+export function queueForecastsSql(ids: string): string {
+  return `INSERT INTO forecast_queue (patient_id) SELECT DISTINCT unnest(${ids}::text[]) ON CONFLICT (patient_id) DO NOTHING`;
+}
 
 /**
  * Takes up to `limit` queued patients, oldest first, skipping those another worker holds. Call inside a

@@ -3,9 +3,8 @@ import { newResourceId } from '../fhir/resource-id.ts';
 import { badRequest, conflict, forbidden, gone, notFound, preconditionFailed } from '../fhir/outcomes.ts';
 import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
 import type { AccessRestriction, SearchRequest } from '../fhir/search/search-request.ts';
-import { accessConditionForType, type AccessPerm } from './search/access.ts';
-import { ConditionBuilder } from './search/conditions.ts';
-import { SqlParams } from './sql.ts';
+import type { AccessPerm } from './search/access.ts';
+import { assertReachable, probesNeeded, type AccessKey } from './access-probe.ts';
 import type { Db } from './db.ts';
 import { readHistory, type HistoryQuery, type HistoryPage } from './history.ts';
 import { explainSearch, runSearch, type SearchResult } from './search/run-search.ts';
@@ -95,37 +94,9 @@ export class Repository {
    * each write. Throws 403 for the first resource the caller's rule does not reach.
    * @param keys - type, id and permission exercised of each resource.
    */
-  async assertAccessMany(keys: readonly { type: string; id: string; perm: AccessPerm }[]): Promise<void> {
-    if (!this.probesNeeded(keys)) return;
-    const access = this.access as AccessRestriction;
-    const groups = new Map<string, { type: string; perm: AccessPerm; ids: Set<string> }>();
-    for (const k of keys) {
-      const g = groups.get(`${k.type}|${k.perm}`) ?? { type: k.type, perm: k.perm, ids: new Set<string>() };
-      g.ids.add(k.id);
-      groups.set(`${k.type}|${k.perm}`, g);
-    }
-    for (const { type, perm, ids } of groups.values()) {
-      const rule = access.rule(type, perm);
-      if (rule === 'all') continue;
-      const what = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search' }[perm];
-      const first = ids.values().next().value as string;
-      if (rule === 'none') throw forbidden(`You may not ${what} ${type}/${first}`);
-      await this.flush();
-      const params = new SqlParams();
-      const builder = new ConditionBuilder(params, this.ctx.baseUrl);
-      const typeSql = `${params.add(type)}::text`;
-      const cond = accessConditionForType(builder, access, perm, type, typeSql);
-      const rows = await this.db.query<{ id: string }>(`SELECT r.id FROM resource r WHERE r.resource_type = ${typeSql} AND r.id = ANY(${params.add([...ids])}::text[]) AND ${cond}`, params.values);
-      const reached = new Set(rows.map((r) => r.id));
-      const missing = [...ids].find((id) => !reached.has(id));
-      if (missing !== undefined) throw forbidden(`You may not ${what} ${type}/${missing}`);
-    }
-  }
-
-  /** Whether any of the keys needs more than the caller's rule to decide (a rule other than `all`). */
-  private probesNeeded(keys: readonly { type: string; perm: AccessPerm }[]): boolean {
-    const access = this.access;
-    return !!access && keys.some((k) => access.rule(k.type, k.perm) !== 'all');
+  async assertAccessMany(keys: readonly AccessKey[]): Promise<void> {
+    if (!this.access || !probesNeeded(this.access, keys)) return;
+    await assertReachable(this.db, this.ctx.baseUrl, this.access, keys, () => this.flush());
   }
 
   /**
@@ -318,7 +289,7 @@ export class Repository {
     const row = rows[0];
     if (!row) throw notFound(`${type}/${id} not found`);
     if (row.deleted || row.content === null) throw gone(`${type}/${id} has been deleted`);
-    if (this.probesNeeded([{ type, perm: 'r' }])) await this.assertAccess(type, id, 'r');
+    if (this.access && probesNeeded(this.access, [{ type, perm: 'r' }])) await this.assertAccess(type, id, 'r');
     return { text: row.content, versionId: String(row.version_id), lastUpdated: row.last_updated };
   }
 

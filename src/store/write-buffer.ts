@@ -4,7 +4,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { SearchParameterRegistry } from '../fhir/search/search-parameters.ts';
 import { INDEX_COLUMNS, type IndexRows } from './search/index-rows.ts';
 import { extractIndexRows } from './search/indexer.ts';
-import { QUEUE_FORECASTS_SQL } from './forecast-queue.ts';
+import { queueForecastsSql } from './forecast-queue.ts';
 
 /** One version to write. */
 export interface PendingVersion {
@@ -118,7 +118,7 @@ export class WriteBuffer {
     }
     addIndexDeletes(w, replaced);
     addIndexInserts(w, current);
-    if (forecasts.length) w.add(`q_forecast AS (${QUEUE_FORECASTS_SQL.replace('$1', () => w.params.add(forecasts))})`);
+    if (forecasts.length) w.add(`q_forecast AS (${queueForecastsSql(w.params.add(forecasts))})`);
     await w.run(db);
   }
 }

@@ -15,8 +15,8 @@ export interface PipelineDeps {
  * Wraps a processor with the message log: save the message as received (before anything can fail, CDC IG: no
  * message is ever dropped), run the processor on the text with segments separated by CR only, save the reply with
  * its MSA-1, ERR codes and touched resources (unless the processor saved it in the transaction that stored the
- * data: `logged`), and return the reply. When the processor throws, the message is marked failed and answered with an AR ACK carrying
- * ERR-3 = 207 (application internal error), so the sender always gets an acknowledgement.
+ * data: `logged`), and return the reply. When the processor throws, the message is marked failed and answered with
+ * an AR ACK carrying ERR-3 = 207 (application internal error), so the sender always gets an acknowledgement.
  * @param deps - the log, the processor and an error hook.
  * @returns the handler every transport calls.
  */
@@ -33,10 +33,10 @@ export function createHl7Pipeline(deps: PipelineDeps): Hl7Handler {
     }
     try {
       // SOAP (XML end-of-line normalisation) and HTTP clients often turn CR into LF or CRLF: the processor gets CR.
-      const result = await deps.processor({ ...msg, raw: msg.raw.replace(/\r\n|\n/g, '\r'), messageId: logId });
-      const reply = typeof result === 'string' ? result : result.reply;
-      if (typeof result === 'string' || !result.logged) await deps.store.saveReply(logId, outcomeOfReply(reply, typeof result === 'string' ? [] : (result.touched ?? [])));
-      return reply;
+      const returned = await deps.processor({ ...msg, raw: msg.raw.replace(/\r\n|\n/g, '\r'), messageId: logId });
+      const result = typeof returned === 'string' ? { reply: returned } : returned;
+      if (!result.logged) await deps.store.saveReply(logId, outcomeOfReply(result.reply, result.touched ?? []));
+      return result.reply;
     } catch (err) {
       deps.onError?.(logId, err);
       const reply = buildAck({ ...(header ? { header } : {}), code: 'AR', error: { code: HL7_ERROR.internal, text: `Internal error; message logged as ${logId}` } });

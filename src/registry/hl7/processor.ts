@@ -53,8 +53,9 @@ const controlId = (): string => `${Date.now().toString(36)}${randomBytes(6).toSt
 
 /**
  * The one processing path of every HL7 v2 transport (SOAP, MLLP, HTTP): reads and checks the header, rejects
- * unknown senders, and runs VXU intake (in one transaction, which also logs the ACK; the ACK is sent after commit) or answers a QBP. Bad
- * input gives an ACK with AR/AE and ERR segments (CDC IG R1.5 §"Acknowledgement"), never an exception.
+ * unknown senders, and runs VXU intake (in one transaction, which also logs the ACK; the ACK is sent after commit)
+ * or answers a QBP. Bad input gives an ACK with AR/AE and ERR segments (CDC IG R1.5 §"Acknowledgement"), never an
+ * exception.
  * @param deps - services, repository, code tables and reply identity.
  * @returns the processor.
  */
