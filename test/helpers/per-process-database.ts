@@ -1,12 +1,13 @@
 /**
- * Preloaded by `npm test` in the test runner and in every test file's process. On the PostgreSQL run
+ * Preloaded by `npm test` in every test file's process (the runner itself loads no preloads). On the PostgreSQL run
  * (`DATABASE_URL` set) it gives each test file a database of its own on that server, as the PGlite run gives each
  * file its own in-memory database. So test files can run in parallel (`--test-concurrency`) without one file's
  * forecast worker taking another file's queued patients, or one file's rows turning up in another's counts.
  *
  * A file's database is created before the file's code runs, replaces `DATABASE_URL` for it, and is dropped when the
  * file's process has nothing left to do. A file that exits early (a crash, `process.exit`) leaves its database behind;
- * the next file on this machine drops it once the run it belonged to is over. On PGlite this does nothing.
+ * test files started on this machine later drop it once the run it belonged to has ended. On PGlite this does
+ * nothing.
  */
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
