@@ -49,16 +49,30 @@ export function parseDuration(text: string | undefined): Duration | undefined {
  * @returns the day number.
  */
 export function toDayNumber(date: string): number {
-  // Days-from-civil (proleptic Gregorian), the inverse of fromDayNumber, without a Date allocation.
-  const y0 = Number(date.slice(0, 4));
-  const m = Number(date.slice(5, 7));
-  const d = Number(date.slice(8, 10));
+  // Days-from-civil (proleptic Gregorian), the inverse of fromDayNumber, without a Date or substring allocation.
+  const y0 = digits(date, 0, 4);
+  const m = digits(date, 5, 7);
+  const d = digits(date, 8, 10);
   const y = m <= 2 ? y0 - 1 : y0;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
   const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
+}
+
+/**
+ * `Number(text.slice(start, end))` without the substring: the parts of a `YYYY-MM-DD` date. Anything but digits (a
+ * partial date such as `2023-05`) takes the general path, so malformed input behaves exactly as before.
+ */
+function digits(text: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i += 1) {
+    const c = text.charCodeAt(i) - 48;
+    if (!(c >= 0 && c <= 9)) return Number(text.slice(start, end));
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 /**
@@ -103,6 +117,16 @@ export function addDays(date: string, days: number): string {
 }
 
 /**
+ * The day before a date (FORECASTDT-3, FORECASTDT-4: past-due and latest dates are a day before their bound),
+ * through the memo of {@link calcDate}: every series forecast asks it of the same few dates.
+ * @param date - a `YYYY-MM-DD` date.
+ * @returns the previous day.
+ */
+export function dayBefore(date: string): string {
+  return calcDate(date, '-1 day') ?? addDays(date, -1);
+}
+
+/**
  * Adds a duration to a date following CALCDT-1..6: years, then months (keeping the day; an impossible
  * date rolls to the first of the next month, CALCDT-5), then weeks and days.
  * @param date - the start date.
@@ -110,9 +134,9 @@ export function addDays(date: string, days: number): string {
  * @returns the resulting date.
  */
 export function addDuration(date: string, duration: Duration): string {
-  let year = Number(date.slice(0, 4));
-  let month = Number(date.slice(5, 7));
-  let day = Number(date.slice(8, 10));
+  let year = digits(date, 0, 4);
+  let month = digits(date, 5, 7);
+  let day = digits(date, 8, 10);
   if (duration.years !== 0 || duration.months !== 0) {
     const total = year * 12 + (month - 1) + duration.years * 12 + duration.months;
     year = Math.floor(total / 12);

@@ -2,7 +2,7 @@
  * Forecasts the next dose of one evaluated patient series (LS Ch 7, Table 7-1): forecast-context
  * conditional skip, evidence of immunity, contraindications, need, dates and recommended vaccines.
  */
-import { addDays, calcDate, maxDate } from './calc-date.ts';
+import { calcDate, dayBefore, maxDate } from './calc-date.ts';
 import { findConditionalSkip } from './conditional-skip.ts';
 import { ageDate, applyOverride, intervalReference, selectAge, selectIntervals } from './dose-rules.ts';
 import type { SeriesDose } from './supporting-data-types.ts';
@@ -135,11 +135,11 @@ function computeDates(target: SeriesDose, ps: PatientSeries, patient: PatientCon
   const latestRecAge = ageDate(patient, age.latestRecAge);
   const latestRecInt = maxDate(...pastIntDates);
   // FORECASTDT-3 / FORECASTDT-6: the day before the latest recommended age (or interval).
-  const pastDueRaw = latestRecAge ? addDays(latestRecAge, -1) : latestRecInt ? addDays(latestRecInt, -1) : undefined;
+  const pastDueRaw = latestRecAge ? dayBefore(latestRecAge) : latestRecInt ? dayBefore(latestRecInt) : undefined;
   const pastDue = pastDueRaw ? maxDate(pastDueRaw, earliest) : undefined;
   const maxAgeDate = ageDate(patient, age.maxAge);
   // FORECASTDT-4
-  const latest = maxAgeDate ? addDays(maxAgeDate, -1) : undefined;
+  const latest = maxAgeDate ? dayBefore(maxAgeDate) : undefined;
   return { earliest, recommended, pastDue, latest, maxAgeDate, bounded: bound !== undefined };
 }
 

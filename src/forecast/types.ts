@@ -92,7 +92,7 @@ export interface PatientContext {
   completedSeriesGroups: Map<string, string>;
   /** Memo of birth date + age text (ages repeat across series and rows). */
   ageCache: Map<string, string | undefined>;
-  /** Memo of vaccine-conflict results per dose id. */
+  /** Vaccine-conflict flags per dose id, computed for the whole history on first use. */
   conflictCache: Map<string, boolean>;
   /** Forecast conflict end dates per current vaccine type (CVX), built on first use (LS §7.5 FORECASTDTCAN-1). */
   forecastConflictEnds?: Map<string, string[]>;

@@ -25,22 +25,33 @@ export function conflictWindow(previous: DoseInput, currentCvx: string, patient:
   return undefined;
 }
 
-function isInConflict(index: number, patient: PatientContext, memo: Map<number, boolean>): boolean {
-  const known = memo.get(index);
-  if (known !== undefined) return known;
-  memo.set(index, false);
-  const current = patient.doses[index];
-  let result = false;
-  if (current) {
+/**
+ * Whether each dose of the history (sorted by date) is in conflict, computed once per patient in date order: a dose
+ * is in conflict when it falls in the window of an earlier dose of a conflicting type, and that window is the
+ * shorter one (minimum conflict end interval) when the earlier dose is not itself in conflict. Each dose depends
+ * only on the doses before it, so one pass decides them all.
+ * @param patient - the patient with all doses sorted by date.
+ * @returns conflict flags by dose id.
+ */
+function conflictsOf(patient: PatientContext): Map<string, boolean> {
+  const flags: boolean[] = [];
+  for (let index = 0; index < patient.doses.length; index += 1) {
+    const current = patient.doses[index] as DoseInput;
+    let result = false;
     for (let i = 0; i < index && !result; i += 1) {
-      const prev = patient.doses[i];
-      if (!prev || prev.date >= current.date) continue;
-      const window = conflictWindow(prev, current.cvx, patient, !isInConflict(i, patient, memo));
+      const prev = patient.doses[i] as DoseInput;
+      if (prev.date >= current.date) continue;
+      const window = conflictWindow(prev, current.cvx, patient, !flags[i]);
       if (window && current.date >= window.begin && current.date < window.end) result = true;
     }
+    flags.push(result);
   }
-  memo.set(index, result);
-  return result;
+  const byId = new Map<string, boolean>();
+  patient.doses.forEach((d, i) => {
+    // A repeated id keeps its first dose's flag, as a lookup by id finds the first dose.
+    if (!byId.has(d.id)) byId.set(d.id, flags[i] as boolean);
+  });
+  return byId;
 }
 
 /**
@@ -51,12 +62,8 @@ function isInConflict(index: number, patient: PatientContext, memo: Map<number, 
  * @returns true when the dose is in conflict.
  */
 export function hasVaccineConflict(doseId: string, patient: PatientContext): boolean {
-  const cached = patient.conflictCache.get(doseId);
-  if (cached !== undefined) return cached;
-  const index = patient.doses.findIndex((d) => d.id === doseId);
-  const result = index >= 0 && isInConflict(index, patient, new Map());
-  patient.conflictCache.set(doseId, result);
-  return result;
+  if (patient.conflictCache.size === 0 && patient.doses.length > 0) patient.conflictCache = conflictsOf(patient);
+  return patient.conflictCache.get(doseId) ?? false;
 }
 
 /**
