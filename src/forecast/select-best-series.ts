@@ -68,7 +68,9 @@ export function selectBestSeries(all: PatientSeries[], patient: PatientContext):
   const groups = new Map<string, PatientSeries[]>();
   for (const ps of all) {
     const key = ps.series.seriesGroup || ps.series.name;
-    groups.set(key, [...(groups.get(key) ?? []), ps]);
+    const group = groups.get(key);
+    if (group) group.push(ps);
+    else groups.set(key, [ps]);
   }
   const all_: [string, PatientSeries][] = [];
   for (const [key, g] of groups) {
@@ -82,7 +84,7 @@ export function selectBestSeries(all: PatientSeries[], patient: PatientContext):
   // (a risk series in an equivalent group supersedes the standard one).
   const eligible = new Map([...bests].filter(([key, ps]) => isBestPatientSeries(key, ps, bests)));
   const best = pickBest(eligible.size > 0 ? eligible : bests);
-  const others = [...bests].filter(([key, ps]) => ps !== best && isBestPatientSeries(key, ps, bests)).map(([, ps]) => ps);
+  const others = [...eligible.values()].filter((ps) => ps !== best);
   return { best, others };
 }
 
