@@ -1,4 +1,7 @@
 import pg from 'pg';
+import type { Db } from '../../src/store/db.ts';
+import { PgDb } from '../../src/store/pg-db.ts';
+import { openTestPglite } from './pglite-template.ts';
 
 /**
  * On the PostgreSQL run (DATABASE_URL set), a new empty database on the same server for a test that needs one (for
@@ -25,6 +28,24 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop: () =
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
+    },
+  };
+}
+
+/**
+ * An empty database of the run's kind, for a test that needs one to itself (counts rows, or compares everything
+ * stored): a new database on the PostgreSQL run, a new in-memory PGlite one otherwise. Not migrated.
+ * @param poolSize - connections of the PostgreSQL pool.
+ * @returns the database and a function that closes and drops it.
+ */
+export async function emptyTestDatabase(poolSize = 2): Promise<{ db: Db; drop: () => Promise<void> }> {
+  const fresh = await freshPostgresDatabase();
+  const db = fresh ? new PgDb(fresh.url, poolSize) : await openTestPglite();
+  return {
+    db,
+    drop: async () => {
+      await db.close();
+      await fresh?.drop();
     },
   };
 }

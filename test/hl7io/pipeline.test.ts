@@ -4,7 +4,7 @@ import { buildAck } from '../../src/hl7v2/transport/ack.ts';
 import { buildBatchReply, splitBatch } from '../../src/hl7v2/transport/batch.ts';
 import { outcomeOfReply, readAckSummary, readHeader } from '../../src/hl7v2/transport/er7-header.ts';
 import { frameMllp, MllpDecoder } from '../../src/hl7v2/transport/mllp-framing.ts';
-import { createHl7Pipeline } from '../../src/hl7v2/transport/pipeline.ts';
+import { createHl7Pipeline, withHeader } from '../../src/hl7v2/transport/pipeline.ts';
 import { buildVxu } from '../helpers/hl7-samples.ts';
 import { unique } from '../helpers/builders.ts';
 import { hl7Registry } from './hl7-app.ts';
@@ -76,11 +76,6 @@ describe('ER7 header and ACK', () => {
     assert.equal(reply.at(-2), 'FTS|1');
   });
 });
-
-function withHeader(raw: string): { header?: NonNullable<ReturnType<typeof readHeader>> } {
-  const header = readHeader(raw);
-  return header ? { header } : {};
-}
 
 describe('message pipeline', () => {
   it('stores the message before processing, then the reply with codes and touched resources', async () => {

@@ -12,15 +12,13 @@ const recommendation = (cvx: string, status: string) => ({
   forecastStatus: { coding: [{ system: STATUS, code: status }], text: status },
 });
 
+const recommendationsOf = (id: string, recommendation: ImmunizationRecommendation['recommendation']): ImmunizationRecommendation => ({
+  resourceType: 'ImmunizationRecommendation', id, patient: { reference: 'Patient/p1' }, date: '2026-12-01', recommendation,
+});
+
 describe('index rows', () => {
   test('a value repeated in a resource is stored once', () => {
-    const rec: ImmunizationRecommendation = {
-      resourceType: 'ImmunizationRecommendation',
-      id: 'r1',
-      patient: { reference: 'Patient/p1' },
-      date: '2026-12-01',
-      recommendation: [recommendation('45', 'notComplete'), recommendation('89', 'notComplete'), recommendation('03', 'complete')],
-    };
+    const rec = recommendationsOf('r1', [recommendation('45', 'notComplete'), recommendation('89', 'notComplete'), recommendation('03', 'complete')]);
     const rows = extractIndexRows(rec, registry);
     const status = rows.token.filter(([code]) => code === 'status');
     assert.deepEqual(
@@ -31,18 +29,12 @@ describe('index rows', () => {
   });
 
   test("a CodeableConcept's text is not stored again when a coding of the same parameter shows it", () => {
-    const rec: ImmunizationRecommendation = {
-      resourceType: 'ImmunizationRecommendation',
-      id: 'r2',
-      patient: { reference: 'Patient/p1' },
-      date: '2026-12-01',
-      recommendation: [
-        {
-          vaccineCode: [{ coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '03' }, { system: 'urn:group', code: 'MMR', display: 'MMR' }], text: 'MMR' }],
-          forecastStatus: { coding: [{ system: STATUS, code: 'complete', display: 'Complete' }], text: 'Series complete' },
-        },
-      ],
-    };
+    const rec = recommendationsOf('r2', [
+      {
+        vaccineCode: [{ coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '03' }, { system: 'urn:group', code: 'MMR', display: 'MMR' }], text: 'MMR' }],
+        forecastStatus: { coding: [{ system: STATUS, code: 'complete', display: 'Complete' }], text: 'Series complete' },
+      },
+    ]);
     const rows = extractIndexRows(rec, registry);
     const of = (param: string) => rows.token.filter(([code]) => code === param).map(([, system, value, display]) => [system, value, display]).sort();
     assert.deepEqual(of('vaccine-type'), [['http://hl7.org/fhir/sid/cvx', '03', null], ['urn:group', 'MMR', 'mmr']].sort(), 'the text equals a display: one row');

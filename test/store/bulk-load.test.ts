@@ -6,19 +6,16 @@ import { bulkCreateResources } from '../../src/store/bulk-load.ts';
 import { restoreLoadIndexes, suspendLoadIndexes } from '../../src/store/bulk-indexes.ts';
 import type { Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
-import { PgDb } from '../../src/store/pg-db.ts';
-import { openTestPglite } from '../helpers/pglite-template.ts';
 import { Repository } from '../../src/store/repository.ts';
 import { generatePopulation } from '../../bench/population/index.ts';
-import { freshPostgresDatabase } from '../helpers/fresh-database.ts';
+import { emptyTestDatabase } from '../helpers/fresh-database.ts';
 
 const services = buildServices({ fhirBaseUrl: 'http://localhost:8080/fhir' });
 
 async function openDb(): Promise<{ db: Db; drop: () => Promise<void> }> {
-  const fresh = await freshPostgresDatabase();
-  const db = fresh ? new PgDb(fresh.url, 4) : await openTestPglite();
-  await migrate(db);
-  return { db, drop: async () => { await db.close(); await fresh?.drop(); } };
+  const opened = await emptyTestDatabase(4);
+  await migrate(opened.db);
+  return opened;
 }
 
 /** Every stored row, with the write instant left out (it differs between two writes of the same resource). */

@@ -2,13 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Hl7SenderStore } from '../../src/store/hl7-sender-store.ts';
 import { migrate } from '../../src/store/migrate.ts';
-import { PgDb } from '../../src/store/pg-db.ts';
-import { freshPostgresDatabase } from '../helpers/fresh-database.ts';
-import { openTestPglite } from '../helpers/pglite-template.ts';
+import { emptyTestDatabase } from '../helpers/fresh-database.ts';
 
 test('a sender registered after its facility was looked up and not found is found at once; known ones are reused', async () => {
-  const fresh = await freshPostgresDatabase();
-  const db = fresh ? new PgDb(fresh.url, 2) : await openTestPglite();
+  const { db, drop } = await emptyTestDatabase();
   try {
     await migrate(db);
     const serving = new Hl7SenderStore(db); // the message path's store
@@ -26,7 +23,6 @@ test('a sender registered after its facility was looked up and not found is foun
     assert.equal((await serving.byFacility('LATE-FAC'))?.facilityId, 'LATE-FAC');
     assert.equal(await new Hl7SenderStore(db).byFacility('LATE-FAC'), undefined);
   } finally {
-    await db.close();
-    await fresh?.drop();
+    await drop();
   }
 });

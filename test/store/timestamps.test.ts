@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PgDb } from '../../src/store/pg-db.ts';
-import { openTestPglite } from '../helpers/pglite-template.ts';
 import { isoTimestamp } from '../../src/store/timestamps.ts';
-import { freshPostgresDatabase } from '../helpers/fresh-database.ts';
+import { emptyTestDatabase } from '../helpers/fresh-database.ts';
 
 test('timestamptz text becomes the ISO instant Date would give, for every output form', () => {
   const forms = [
@@ -23,14 +21,12 @@ test('timestamptz text becomes the ISO instant Date would give, for every output
 });
 
 test('timestamps read from the database come back as ISO instants with milliseconds', async () => {
-  const fresh = await freshPostgresDatabase();
-  const db = fresh ? new PgDb(fresh.url, 1) : await openTestPglite();
+  const { db, drop } = await emptyTestDatabase(1);
   try {
     const values = ['2026-12-01T05:00:09.123456Z', '2026-12-01T05:00:09Z', '1999-08-30T23:59:59.9Z', '2026-06-01T12:00:00.5+02:00'];
     const rows = await db.query<{ t: string }>('SELECT unnest($1::timestamptz[]) AS t', [values]);
     assert.deepEqual(rows.map((r) => r.t), values.map((v) => new Date(v).toISOString()));
   } finally {
-    await db.close();
-    await fresh?.drop();
+    await drop();
   }
 });

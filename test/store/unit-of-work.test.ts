@@ -4,10 +4,8 @@ import type { Patient } from '@medplum/fhirtypes';
 import { buildServices } from '../../src/interactions/services.ts';
 import type { Db, QueryOptions, SqlValue } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
-import { PgDb } from '../../src/store/pg-db.ts';
 import { Repository } from '../../src/store/repository.ts';
-import { freshPostgresDatabase } from '../helpers/fresh-database.ts';
-import { openTestPglite } from '../helpers/pglite-template.ts';
+import { emptyTestDatabase } from '../helpers/fresh-database.ts';
 
 /** A Db that records the statements sent inside its transactions. */
 function counting(db: Db, sent: string[]): Db {
@@ -27,16 +25,14 @@ function counting(db: Db, sent: string[]): Db {
 }
 
 async function withRepository(fn: (repo: Repository, db: Db, sent: string[]) => Promise<void>): Promise<void> {
-  const fresh = await freshPostgresDatabase();
-  const db = fresh ? new PgDb(fresh.url, 2) : await openTestPglite();
+  const { db, drop } = await emptyTestDatabase();
   try {
     await migrate(db);
     const services = buildServices({ fhirBaseUrl: 'http://localhost/fhir' });
     const sent: string[] = [];
     await fn(new Repository(counting(db, sent), { searchParameters: services.searchParameters, baseUrl: services.fhirBaseUrl }), db, sent);
   } finally {
-    await db.close();
-    await fresh?.drop();
+    await drop();
   }
 }
 

@@ -72,7 +72,12 @@ export async function rejectMessage(store: Hl7MessageStore, msg: InboundMessage,
   return createHl7Pipeline({ store, processor: async () => buildAck({ ...withHeader(msg.raw), code: 'AR', error }) })(msg);
 }
 
-function withHeader(raw: string): { header?: NonNullable<ReturnType<typeof readHeader>> } {
+/**
+ * The header of a raw message as `buildAck`'s optional `header` option (absent when the header is unreadable).
+ * @param raw - the message text.
+ * @returns `{ header }` or `{}`.
+ */
+export function withHeader(raw: string): { header?: NonNullable<ReturnType<typeof readHeader>> } {
   const header = readHeader(raw);
   return header ? { header } : {};
 }
